@@ -1,0 +1,62 @@
+"""fieldapp: the field app of an IMSS subdelegación's collections department."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from fieldapp.config import load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.update(load_config(app.instance_path, config))
+    _ensure_instance_folder(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_web_hooks(app)
+    return app
+
+
+def _ensure_instance_folder(app: Flask) -> None:
+    import os
+
+    os.makedirs(app.instance_path, exist_ok=True)
+
+
+def _init_extensions(app: Flask) -> None:
+    from pathlib import Path
+
+    from fieldapp import models  # noqa: F401  (every model registered before use)
+    from fieldapp.extensions import csrf, db, htmx, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from fieldapp.admin.views import bp as admin_bp
+    from fieldapp.auth.views import bp as auth_bp
+    from fieldapp.field.views import bp as field_bp
+    from fieldapp.review.views import bp as review_bp
+
+    for bp in (auth_bp, field_bp, review_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def _register_web_hooks(app: Flask) -> None:
+    from fieldapp.auth import access
+    from fieldapp.web import errors, security, templating
+
+    access.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)

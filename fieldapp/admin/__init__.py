@@ -1,0 +1,1 @@
+"""The administrator's side: users and credentials, offices, imports, legal parameters."""

@@ -1,0 +1,1 @@
+"""Assignments: a document given to one field user, with a due date."""

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldapp.auth.models import User
+from fieldapp.db_types import UTCDateTime, utcnow
+from fieldapp.extensions import db
+from fieldapp.portfolio.models import Document
+
+ASSIGNMENT_STATUSES = {
+    "pending": "Pendiente",
+    "in_progress": "En proceso",
+    "done": "Concluida",
+    "returned": "Devuelta para corrección",
+    "withdrawn": "Retirada",
+}
+OPEN_STATUSES = ("pending", "in_progress", "returned")
+
+
+class Assignment(db.Model):
+    """A document given to a field user. Reassigning withdraws this row and opens a new one,
+    so the history of who held the document is never overwritten."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        # At most one live assignment per document.
+        Index(
+            "uq_assignments_live_document",
+            "document_id",
+            unique=True,
+            sqlite_where=text("status <> 'withdrawn'"),
+            postgresql_where=text("status <> 'withdrawn'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_on: Mapped[date] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    document: Mapped[Document] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
+
+    @property
+    def status_label(self) -> str:
+        return ASSIGNMENT_STATUSES[self.status]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.due_on < today

@@ -1,0 +1,1 @@
+"""People who use the app, their roles, logging in and out."""

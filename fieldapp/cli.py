@@ -1,0 +1,26 @@
+"""The `fieldapp` console script: every Flask command (db upgrade, …) plus our own."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup
+
+from fieldapp import create_app
+
+
+def _make_app():  # type: ignore[no-untyped-def]
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_make_app, add_default_commands=True)
+def main() -> None:
+    """Field app of the IMSS collections department."""
+
+
+def _register_commands() -> None:
+    from fieldapp.auth.commands import create_user_command
+
+    main.add_command(create_user_command)
+
+
+_register_commands()

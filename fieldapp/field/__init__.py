@@ -1,0 +1,1 @@
+"""The field user's side: worklist and assignment details (offline capture comes later)."""

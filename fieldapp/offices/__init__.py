@@ -1,0 +1,1 @@
+"""Offices (subdelegaciones) and their sectors."""

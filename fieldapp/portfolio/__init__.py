@@ -1,0 +1,1 @@
+"""The portfolio (cartera): debtors, their addresses, credits and the documents to notify."""

@@ -1,0 +1,1 @@
+"""The office head's side: assigning work, overdue assignments (review of diligences later)."""

@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.wrappers import Response
+
+from fieldapp.assignments.models import ASSIGNMENT_STATUSES, Assignment
+from fieldapp.assignments.services import (
+    AssignmentError,
+    assign,
+    assign_sector,
+    field_users,
+    live_assignments_by_document,
+    overdue,
+)
+from fieldapp.auth.access import allow, current_user
+from fieldapp.auth.models import User
+from fieldapp.extensions import db
+from fieldapp.offices.models import Sector
+from fieldapp.offices.services import office_today
+from fieldapp.portfolio.models import Address, Document
+from fieldapp.review.forms import AssignForm, SectorAssignForm
+from fieldapp.web.htmx import render_page_or_fragment
+from fieldapp.web.loading import get_in_office_or_404
+
+bp = Blueprint("review", __name__, url_prefix="/oficina")
+
+PAGE_SIZE = 50
+
+
+def _me() -> User:
+    user = current_user()
+    assert user is not None
+    return user
+
+
+DEFAULT_DAYS_TO_DUE = 7
+
+
+def _with_choices(form: AssignForm, me: User) -> AssignForm:
+    form.user_id.choices = [
+        (u.id, f"{u.full_name} ({u.role_label})") for u in field_users(me.office_id)
+    ]
+    if form.due_on.data is None:
+        form.due_on.data = office_today(me.office) + timedelta(days=DEFAULT_DAYS_TO_DUE)
+    return form
+
+
+def _assign_form(me: User) -> AssignForm:
+    return _with_choices(AssignForm(), me)
+
+
+def _sector_form(me: User) -> SectorAssignForm:
+    form = SectorAssignForm()
+    form.sector_id.choices = [(s.id, s.label) for s in _sectors(me.office_id)]
+    _with_choices(form, me)
+    return form
+
+
+def _sectors(office_id: int) -> list[Sector]:
+    return list(db.session.scalars(
+        select(Sector).where(Sector.office_id == office_id).order_by(Sector.code)))
+
+
+@bp.route("/")
+@allow("supervisor", "admin")
+def home() -> str:
+    me = _me()
+    counts = dict(
+        db.session.execute(
+            select(Assignment.status, func.count(Assignment.id))
+            .where(Assignment.office_id == me.office_id)
+            .group_by(Assignment.status)
+        ).all()
+    )
+    late = overdue(me.office_id, office_today(me.office))
+    return render_template("review/home.html", counts=counts, statuses=ASSIGNMENT_STATUSES,
+                           overdue=late[:10], overdue_count=len(late))
+
+
+@bp.route("/vencidas")
+@allow("supervisor", "admin")
+def overdue_assignments() -> str:
+    me = _me()
+    late = overdue(me.office_id, office_today(me.office))
+    return render_template("review/overdue.html", assignments=late)
+
+
+def _documents_query(office_id: int, sector_id: int | None, after_folio: str | None):  # type: ignore[no-untyped-def]
+    stmt = (
+        select(Document)
+        .join(Document.address)
+        .where(Document.office_id == office_id)
+        .options(joinedload(Document.debtor), joinedload(Document.address).joinedload(Address.sector),
+                 selectinload(Document.credits))
+        .order_by(Document.folio)
+        .limit(PAGE_SIZE + 1)
+    )
+    if sector_id is not None:
+        stmt = stmt.where(Address.sector_id == sector_id)
+    if after_folio:
+        stmt = stmt.where(Document.folio > after_folio)  # keyset pagination
+    return stmt
+
+
+@bp.route("/documentos")
+@allow("supervisor", "admin")
+def documents() -> Response:
+    me = _me()
+    sector_id = request.args.get("sector", type=int)
+    after = request.args.get("despues")
+    rows = list(db.session.scalars(_documents_query(me.office_id, sector_id, after)).unique())
+    next_after = rows[PAGE_SIZE - 1].folio if len(rows) > PAGE_SIZE else None
+    rows = rows[:PAGE_SIZE]
+    return render_page_or_fragment(
+        "review/documents.html",
+        "review/_document_rows.html",
+        documents=rows,
+        live=live_assignments_by_document(rows),
+        sectors=_sectors(me.office_id),
+        sector_id=sector_id,
+        next_after=next_after,
+        form=_assign_form(me),
+        sector_form=_sector_form(me),
+    )
+
+
+@bp.route("/documentos/<int:document_id>/asignar", methods=["POST"])
+@allow("supervisor", "admin")
+def assign_document(document_id: int) -> Response:
+    me = _me()
+    document = get_in_office_or_404(Document, document_id)
+    form = _assign_form(me)
+    error = None
+    if form.validate_on_submit():
+        user = get_in_office_or_404(User, form.user_id.data)
+        try:
+            assign(document, user, form.due_on.data, actor=me)  # type: ignore[arg-type]
+            db.session.commit()
+        except AssignmentError as exc:
+            db.session.rollback()
+            error = str(exc)
+    else:
+        error = "; ".join(e for errs in form.errors.values() for e in errs)
+    status = 200 if error is None else 422
+    if error is None:
+        flash(f"Documento {document.folio} asignado.", "success")
+    return render_page_or_fragment(
+        "review/document_assigned.html",
+        "review/_document_row.html",
+        status=status,
+        document=document,
+        live=live_assignments_by_document([document]),
+        form=form,
+        error=error,
+    )
+
+
+@bp.route("/sectores/asignar", methods=["POST"])
+@allow("supervisor", "admin")
+def assign_by_sector() -> Response:
+    me = _me()
+    form = _sector_form(me)
+    if not form.validate_on_submit():
+        for errs in form.errors.values():
+            for e in errs:
+                flash(e, "error")
+        return redirect(url_for("review.documents"))
+    sector = get_in_office_or_404(Sector, form.sector_id.data)
+    user = get_in_office_or_404(User, form.user_id.data)
+    try:
+        made = assign_sector(me.office_id, sector.id, user, form.due_on.data, actor=me,  # type: ignore[arg-type]
+                             only_unassigned=not form.include_assigned.data)
+        db.session.commit()
+    except AssignmentError as exc:
+        db.session.rollback()
+        flash(f"No se asignó nada: {exc}", "error")
+        return redirect(url_for("review.documents", sector=sector.id))
+    flash(f"{len(made)} documentos del sector {sector.label} asignados a {user.full_name}.",
+          "success")
+    return redirect(url_for("review.documents", sector=sector.id))

@@ -1,0 +1,156 @@
+"""Test fixtures. The same suite runs on SQLite (default) and PostgreSQL:
+
+    FIELDAPP_TEST_DATABASE=postgresql pytest
+
+Each test gets a freshly migrated database with real commits (so tests may use threads,
+subprocesses and live servers): on SQLite a copy of a migrated template file, on PostgreSQL one
+migrated database per session, truncated after each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, inspect, text
+
+from fieldapp import create_app
+from fieldapp.extensions import db
+from tests.factories import Factory
+
+BACKEND = os.environ.get("FIELDAPP_TEST_DATABASE", "sqlite")
+PG_SERVER_URL = os.environ.get("FIELDAPP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432")
+PASSWORD = "clave-segura-1"
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"fieldapp test database: {BACKEND}"
+
+
+def _migrate(url: str, instance: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({"FIELDAPP_ENV": "test", "SQLALCHEMY_DATABASE_URI": url,
+                      "SECRET_KEY": "test", "MEDIA_ROOT": str(instance / "media")})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _admin_engine():  # type: ignore[no-untyped-def]
+    return create_engine(f"{PG_SERVER_URL}/postgres", isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SQLite: path of a migrated template file. PostgreSQL: URL of a migrated database."""
+    base = tmp_path_factory.mktemp("db")
+    if BACKEND == "sqlite":
+        template = base / "template.sqlite3"
+        _migrate(f"sqlite:///{template}", base)
+        yield str(template)
+        return
+    if BACKEND != "postgresql":
+        raise pytest.UsageError("FIELDAPP_TEST_DATABASE must be sqlite or postgresql")
+    name = f"fieldapp_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = f"{PG_SERVER_URL}/{name}"
+    _migrate(url, base)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _truncate_all(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+        if tables:
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(migrated_database: str, tmp_path: Path) -> Iterator[str]:
+    if BACKEND == "sqlite":
+        copy = tmp_path / "fieldapp.sqlite3"
+        shutil.copyfile(migrated_database, copy)
+        yield f"sqlite:///{copy}"
+        return
+    yield migrated_database
+    _truncate_all(migrated_database)
+
+
+def make_test_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
+    config = {
+        "FIELDAPP_ENV": "test",
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = make_test_app(database_url, tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def factory(app: Flask) -> Factory:
+    return Factory(password=PASSWORD)
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+        return self._client.post("/entrar", data={"username": username, "password": password})
+
+    def logout(self):  # type: ignore[no-untyped-def]
+        return self._client.post("/salir")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
+            "args": CHROMIUM_ARGS}
