@@ -1,0 +1,391 @@
+"""The facts of a diligence: what the phone records and pushes, and what the checks judge.
+
+``DiligenceFacts.from_dict`` is the contract of the sync API (field reference in
+docs/legal-rules.md). The dict form is JSON: datetimes are ISO 8601 strings **with an offset**
+(``2026-03-10T09:05:00-06:00`` or ``...Z``), dates are ``YYYY-MM-DD``, money is a decimal
+string (``"12345.67"``; floats are refused). A missing key and ``null`` mean the same: not
+recorded. Unknown keys and values outside an enumeration are refused with ``FactsError``: the
+checks then judge what is missing, never what is malformed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal, TypeVar
+
+FACTS_SCHEMA_VERSION = 1
+
+Kind = Literal["citatorio", "posting_record", "notification", "not_located", "payment_demand",
+               "seizure", "seizure_extension"]
+AddressOrigin = Literal["fiscal", "rfc", "employer_registration", "designated", "other"]
+VerificationMethod = Literal["street_sign", "house_number", "signage", "statement", "photo",
+                             "gps"]
+AddresseeType = Literal["person", "company"]
+Capacity = Literal["addressee", "legal_representative", "employee", "relative", "third_party",
+                   "neighbor"]
+MediaRole = Literal["facade", "posting", "signature", "evidence", "item", "document"]
+PostingReason = Literal["nobody_present", "refused_to_receive"]
+NotLocatedReason = Literal["moved", "closed", "address_not_found", "unknown_at_address",
+                           "temporary_absence"]
+PaymentOutcome = Literal["not_paid", "proof_shown", "cheque"]
+DesignatedBy = Literal["attendee", "executor"]
+ExecutorReason = Literal["not_designated", "insufficient", "out_of_order", "outside_territory",
+                         "encumbered", "perishable"]
+WitnessNote = Literal["none_designated", "refused_to_sign"]
+AppointedBy = Literal["executor", "office_head"]
+
+NOTIFIER_KINDS: frozenset[str] = frozenset(
+    {"citatorio", "posting_record", "notification", "not_located"})
+EXECUTOR_KINDS: frozenset[str] = frozenset({"payment_demand", "seizure", "seizure_extension"})
+
+
+class FactsError(ValueError):
+    """The facts dict does not follow the contract (wrong type, unknown key or value)."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Enablement:
+    """Habilitación de días u horas inhábiles (R-CAL-3)."""
+
+    number: str | None = None
+    issued_on: date | None = None
+    signer: str | None = None
+
+
+@dataclass(frozen=True)
+class Address:
+    """The address where the diligence took place and where it came from (R-NOT-2)."""
+
+    text: str | None = None
+    origin: AddressOrigin | None = None
+
+
+@dataclass(frozen=True)
+class PowerOfAttorney:
+    """Notarial power of a legal representative (R-NOT-8)."""
+
+    instrument_number: str | None = None
+    notary: str | None = None
+    granted_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """Persona con quien se entiende la diligencia (R-NOT-7, R-NOT-8)."""
+
+    name: str | None = None
+    refused_name: bool = False
+    capacity: Capacity | None = None
+    relationship: str | None = None
+    id_type: str | None = None
+    id_number: str | None = None
+    not_identified: bool = False
+    power: PowerOfAttorney | None = None
+
+
+@dataclass(frozen=True)
+class CitatorioRef:
+    """The citatorio a follow-up visit answers (R-NOT-5, R-NOT-8)."""
+
+    issued_at: datetime | None = None
+    appointed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    name: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class NotLocated:
+    """Evidence that the debtor is not at the address (R-NOT-10)."""
+
+    reason: NotLocatedReason | None = None
+    statements: tuple[Statement, ...] = ()
+    premises_state: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldUser:
+    """The notifier's or executor's credential as shown in the acta (R-NOT-8, R-PAE-2)."""
+
+    name: str | None = None
+    credential_number: str | None = None
+    issued_on: date | None = None
+    valid_until: date | None = None
+    issuer: str | None = None
+    legal_basis: str | None = None
+    has_photo: bool = False
+    has_signature: bool = False
+
+
+@dataclass(frozen=True)
+class Media:
+    """A photo or signature captured with the diligence; only its role matters to the checks."""
+
+    role: MediaRole
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Cheque:
+    number: str | None = None
+    bank: str | None = None
+    amount: Decimal | None = None
+    drawer: str | None = None
+
+
+@dataclass(frozen=True)
+class Payment:
+    """Outcome of the requerimiento de pago (R-PAE-1)."""
+
+    outcome: PaymentOutcome | None = None
+    proof_document: str | None = None
+    cheque: Cheque | None = None
+    receipt_number: str | None = None
+    no_seizure_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class SeizedItem:
+    """One good seized; ``category`` is a key of ``goods.ITEM_CATEGORIES`` (R-PAE-4, R-PAE-6)."""
+
+    category: str | None = None
+    description: str | None = None
+    quantity: str | None = None
+    value: Decimal | None = None
+    seal: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Witness:
+    name: str | None = None
+    signed: bool = False
+
+
+@dataclass(frozen=True)
+class Custodian:
+    """Depositario (R-PAE-8)."""
+
+    name: str | None = None
+    appointed_by: AppointedBy | None = None
+    location: str | None = None
+    is_debtor: bool = False
+
+
+@dataclass(frozen=True)
+class RealEstateStatement:
+    """Sworn statement the attendee gives when real estate is designated (R-PAE-4)."""
+
+    liens: str | None = None
+    prior_seizures: str | None = None
+    co_ownership: str | None = None
+    marital_property: str | None = None
+
+
+@dataclass(frozen=True)
+class Seizure:
+    """Embargo: who designated, the goods, witnesses, custody (R-PAE-4…8)."""
+
+    designated_by: DesignatedBy | None = None
+    executor_reason: ExecutorReason | None = None
+    whole_business: bool = False
+    items: tuple[SeizedItem, ...] = ()
+    witnesses: tuple[Witness, ...] = ()
+    witnesses_note: WitnessNote | None = None
+    custodian: Custodian | None = None
+    amount_secured: Decimal | None = None
+    previously_seized_value: Decimal | None = None
+    real_estate_statement: RealEstateStatement | None = None
+
+
+@dataclass(frozen=True)
+class Obstruction:
+    """Public force and lock breaking (R-PAE-10)."""
+
+    public_force_requested: bool = False
+    public_force_reason: str | None = None
+    locks_broken: bool = False
+    lock_order_number: str | None = None
+    lock_order_date: date | None = None
+
+
+@dataclass(frozen=True)
+class DiligenceFacts:
+    """Everything the acta of one diligence states, as the checks need it."""
+
+    kind: Kind
+    schema: int = FACTS_SCHEMA_VERSION
+    arrived_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    enablement: Enablement | None = None
+    addressee_type: AddresseeType | None = None
+    address: Address | None = None
+    address_verification: tuple[VerificationMethod, ...] = ()
+    addressee_asked: bool = False
+    representative_asked: bool = False
+    absence_reason: str | None = None
+    absence_informant: str | None = None
+    attendee: Attendee | None = None
+    copy_delivered: bool = False
+    refused_to_sign: bool = False
+    refused_to_receive: bool = False
+    appointment_at: datetime | None = None
+    posting_reason: PostingReason | None = None
+    citatorio: CitatorioRef | None = None
+    not_located: NotLocated | None = None
+    field_user: FieldUser | None = None
+    entered_at: dict[str, datetime] = field(default_factory=dict)
+    prefilled: tuple[str, ...] = ()
+    media: tuple[Media, ...] = ()
+    payment: Payment | None = None
+    seizure: Seizure | None = None
+    obstruction: Obstruction | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DiligenceFacts:
+        """Parse the JSON form; raises ``FactsError`` naming the offending path."""
+        facts = _parse_dataclass(cls, data, "facts")
+        if facts.schema != FACTS_SCHEMA_VERSION:
+            raise FactsError("schema", f"versión no soportada: {facts.schema}")
+        return facts
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (``from_dict(to_dict())`` gives back an equal object)."""
+        return typing.cast(dict[str, Any], _dump(self))
+
+    @property
+    def media_roles(self) -> frozenset[str]:
+        return frozenset(m.role for m in self.media)
+
+
+# Parsing ----------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+def _parse_dataclass(cls: type[T], data: object, path: str) -> T:
+    if not isinstance(data, Mapping):
+        raise FactsError(path, "se esperaba un objeto")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise FactsError(f"{path}.{unknown[0]}", "campo desconocido")
+    values = {}
+    for name in fields:
+        raw = data.get(name)
+        parsed = None if raw is None else _parse_value(hints[name], raw, f"{path}.{name}")
+        if parsed is not None:
+            values[name] = parsed
+        elif not _has_default(fields[name]):
+            raise FactsError(f"{path}.{name}", "campo obligatorio")
+    return cls(**values)
+
+
+def _has_default(f: dataclasses.Field[Any]) -> bool:
+    return f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+
+
+def _parse_value(hint: Any, value: object, path: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = [a for a in args if a is not type(None)]
+        return _parse_value(inner, value, path)
+    if origin is Literal:
+        if value not in args:
+            raise FactsError(path, f"valor no permitido: {value!r}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise FactsError(path, "se esperaba una lista")
+        items = (_parse_value(args[0], v, f"{path}[{i}]") for i, v in enumerate(value))
+        return tuple(item for item in items if item is not None)
+    if origin is dict:
+        if not isinstance(value, Mapping):
+            raise FactsError(path, "se esperaba un objeto")
+        return {str(k): _parse_value(args[1], v, f"{path}.{k}")
+                for k, v in value.items() if v is not None}
+    if dataclasses.is_dataclass(hint):
+        return _parse_dataclass(hint, value, path)
+    return _parse_scalar(hint, value, path)
+
+
+def _parse_scalar(hint: Any, value: object, path: str) -> Any:
+    if hint is bool or hint is int:
+        if type(value) is not hint:
+            raise FactsError(path, f"se esperaba {'verdadero/falso' if hint is bool else 'entero'}")
+        return value
+    if hint is str:
+        if not isinstance(value, str):
+            raise FactsError(path, "se esperaba texto")
+        return value.strip() or None  # a blank answer is no answer
+    if hint is Decimal:
+        return _parse_decimal(value, path)
+    if hint is datetime:
+        return _parse_datetime(value, path)
+    if hint is date:
+        return _parse_date(value, path)
+    raise TypeError(f"unsupported type in facts: {hint!r}")  # a programming error, not input
+
+
+def _parse_decimal(value: object, path: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise FactsError(path, "se esperaba un importe como texto decimal")
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise FactsError(path, f"importe no válido: {value!r}") from None
+    if not amount.is_finite():
+        raise FactsError(path, f"importe no válido: {value!r}")
+    return amount
+
+
+def _parse_datetime(value: object, path: str) -> datetime:
+    if not isinstance(value, str) or value[10:11] != "T":
+        raise FactsError(path, "se esperaba fecha y hora ISO 8601 (AAAA-MM-DDThh:mm:ss±hh:mm)")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise FactsError(path, f"fecha y hora no válida: {value!r}") from None
+    if parsed.tzinfo is None:
+        raise FactsError(path, "la fecha y hora debe llevar su desfase horario (p. ej. -06:00)")
+    return parsed
+
+
+def _parse_date(value: object, path: str) -> date:
+    if not isinstance(value, str) or len(value) != 10:
+        raise FactsError(path, "se esperaba una fecha AAAA-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise FactsError(path, f"fecha no válida: {value!r}") from None
+
+
+def _dump(value: object) -> object:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
