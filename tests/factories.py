@@ -8,15 +8,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from stdnum.mx import rfc as rfc_number
+
 from fieldapp.assignments.models import Assignment
 from fieldapp.auth.models import User
 from fieldapp.extensions import db
 from fieldapp.offices.models import Office, Sector
 from fieldapp.portfolio.models import Address, Credit, Debtor, Document, EmployerRegistration
 
-# Valid RFCs (check digit verified by python-stdnum).
-COMPANY_RFCS = ["ABC680524P76", "GODE561231GR8", "MAB9307148T4", "XAXX010101000"]
 _seq = itertools.count(1)
+LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
+def company_rfc(n: int) -> str:
+    """A valid company RFC (3 letters, date, homoclave, check digit), different for each n."""
+    letters = "".join(LETTERS[(n // len(LETTERS) ** i) % len(LETTERS)] for i in range(3))
+    day = date(1990, 1, 1).toordinal() + n % 9000
+    stem = f"{letters}{date.fromordinal(day):%y%m%d}A1"
+    return stem + rfc_number.calc_check_digit(stem)
 
 
 class Factory:
@@ -61,7 +70,7 @@ class Factory:
         n = self._n()
         debtor = Debtor(office=office, legal_name=kw.pop("legal_name", f"Empresa {n} SA de CV"),
                         person_type=kw.pop("person_type", "company"),
-                        rfc=kw.pop("rfc", COMPANY_RFCS[n % len(COMPANY_RFCS)]), **kw)
+                        rfc=kw.pop("rfc", company_rfc(n)), **kw)
         debtor.registrations.append(EmployerRegistration(number=f"A{n:010d}"[:11]))
         db.session.add(debtor)
         db.session.commit()
