@@ -13,8 +13,8 @@ report R-PAE-2.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -368,7 +368,7 @@ def on_site_facts_entered_on_site(f: DiligenceFacts, p: CheckParams) -> Findings
     timed = []
     for key in recorded:
         if key in f.prefilled:
-            yield block("R-NOT-9", "not9.prefilled", key, label=LABELS[key])
+            yield block("R-NOT-9", "not9.prefilled", key, label=LABELS[f"on_site.{key}"])
         else:
             timed.append(key)
     if timed and f.arrived_at is None:
@@ -377,9 +377,9 @@ def on_site_facts_entered_on_site(f: DiligenceFacts, p: CheckParams) -> Findings
     for key in timed:
         entered = f.entered_at.get(key)
         if entered is None:
-            yield block("R-NOT-9", "not9.entry_time_missing", key, label=LABELS[key])
+            yield block("R-NOT-9", "not9.entry_time_missing", key, label=LABELS[f"on_site.{key}"])
         elif f.arrived_at is not None and entered < f.arrived_at:
-            yield block("R-NOT-9", "not9.entered_before_arrival", key, label=LABELS[key],
+            yield block("R-NOT-9", "not9.entered_before_arrival", key, label=LABELS[f"on_site.{key}"],
                         time=fmt_time(p.calendar.local(entered)),
                         arrived=fmt_time(p.calendar.local(f.arrived_at)))
 
@@ -610,13 +610,17 @@ CHECKS_BY_KIND: dict[str, tuple[Check, ...]] = {
 
 
 def check_diligence(facts: DiligenceFacts | Mapping[str, Any],
-                    params: CheckParams | None = None) -> list[Finding]:
+                    params: CheckParams | None = None,
+                    now: datetime | None = None) -> list[Finding]:
     """Every finding the facts of one diligence raise, in registry order.
 
     ``facts`` may be the JSON form (parsed with ``DiligenceFacts.from_dict``, which raises
-    ``FactsError`` on a malformed dict)."""
+    ``FactsError`` on a malformed dict). ``now`` judges a record still being captured: it
+    stands in for a missing ``finished_at``."""
     if not isinstance(facts, DiligenceFacts):
         facts = DiligenceFacts.from_dict(facts)
+    if now is not None and facts.finished_at is None:
+        facts = replace(facts, finished_at=now)
     params = params or CheckParams()
     return [finding for check in CHECKS_BY_KIND[facts.kind] for finding in check(facts, params)]
 

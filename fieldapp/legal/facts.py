@@ -11,12 +11,13 @@ checks then judge what is missing, never what is malformed.
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
 FACTS_SCHEMA_VERSION = 1
@@ -276,6 +277,7 @@ class DiligenceFacts:
 # Parsing ----------------------------------------------------------------------------------
 
 T = TypeVar("T")
+_DECIMAL = re.compile(r"-?\d+(\.\d+)?")  # what legal.js reads too: no exponent, no comma
 
 
 def _parse_dataclass(cls: type[T], data: object, path: str) -> T:
@@ -347,13 +349,9 @@ def _parse_scalar(hint: Any, value: object, path: str) -> Any:
 def _parse_decimal(value: object, path: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise FactsError(path, "se esperaba un importe como texto decimal")
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise FactsError(path, f"importe no válido: {value!r}") from None
-    if not amount.is_finite():
+    if isinstance(value, str) and not _DECIMAL.fullmatch(value.strip()):
         raise FactsError(path, f"importe no válido: {value!r}")
-    return amount
+    return Decimal(str(value).strip())
 
 
 def _parse_datetime(value: object, path: str) -> datetime:

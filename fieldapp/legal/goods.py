@@ -21,6 +21,7 @@ class ItemCategory:
     exempt_basis: str | None = None  # CFF 157 fraction when the category is never seizable
     sealable: bool = False  # a physical good that carries a seal label (R-PAE-8)
     bank_deposit: bool = False  # seized only up to the amount secured (R-PAE-7)
+    seizable_with_whole_business: bool = False  # CFF 157 IV: with the business in its totality
 
     @property
     def exempt(self) -> bool:
@@ -53,7 +54,8 @@ ITEM_CATEGORIES: dict[str, ItemCategory] = {
     "trade_tools": ItemCategory("Instrumentos y útiles indispensables para el oficio",
                                 exempt_basis="CFF 157 III"),
     "business_machinery": ItemCategory("Maquinaria, enseres y semovientes de la negociación",
-                                       "III", exempt_basis="CFF 157 IV", sealable=True),
+                                       "III", exempt_basis="CFF 157 IV", sealable=True,
+                                       seizable_with_whole_business=True),
     "military_equipment": ItemCategory("Armas, vehículos y caballos de militares en servicio",
                                        exempt_basis="CFF 157 V"),
     "uncollected_crops": ItemCategory("Granos no cosechados", exempt_basis="CFF 157 VI"),
@@ -71,6 +73,4 @@ ITEM_CATEGORIES: dict[str, ItemCategory] = {
 
 def is_exempt(category: ItemCategory, whole_business: bool) -> bool:
     """R-PAE-6: CFF 157 IV lets a business's machinery be seized with the whole business."""
-    if category.exempt_basis == "CFF 157 IV":
-        return not whole_business
-    return category.exempt
+    return category.exempt and not (whole_business and category.seizable_with_whole_business)

@@ -90,10 +90,10 @@ MESSAGES: dict[str, str] = {
                       "en el lugar (tesis VIII-P-1aS-19).",
     "not9.arrival_missing": "Falta la hora de llegada al domicilio; sin ella no se acredita "
                             "que los hechos se capturaron en el lugar.",
-    "not9.entry_time_missing": "No consta cuándo se capturó «{label}»; debe capturarse en el "
-                               "lugar.",
-    "not9.entered_before_arrival": "«{label}» se capturó a las {time}, antes de llegar al "
-                                   "domicilio ({arrived}).",
+    "not9.entry_time_missing": "No consta cuándo se capturó el dato «{label}»; debe "
+                               "capturarse en el lugar.",
+    "not9.entered_before_arrival": "El dato «{label}» se capturó a las {time}, antes de llegar "
+                                   "al domicilio ({arrived}).",
     # R-NOT-10
     "not10.temporary_absence": "Una ausencia temporal requiere citatorio, no notificación por "
                                "estrados (CFF 137; 2a./J. 118/2015).",
@@ -196,6 +196,13 @@ LABELS: dict[str, str] = {
                                      "romper cerraduras",
     "obstruction.lock_order_date": "la fecha de la orden del jefe de la oficina para romper "
                                    "cerraduras",
+    # Short names of the facts known only on site (R-NOT-9).
+    "on_site.attendee.name": "nombre de quien atiende",
+    "on_site.attendee.id_number": "identificación de quien atiende",
+    "on_site.attendee.relationship": "relación con el destinatario",
+    "on_site.absence_reason": "motivo de la ausencia",
+    "on_site.absence_informant": "quién informó la ausencia",
+    "on_site.not_located.premises_state": "estado del inmueble",
 }
 
 ADDRESS_ORIGIN_LABELS: dict[str, str] = {
