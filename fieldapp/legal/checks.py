@@ -12,7 +12,7 @@ report R-PAE-2.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -234,7 +234,7 @@ def field_user_identified(f: DiligenceFacts, p: CheckParams) -> Findings:
         yield missing(rule, "field_user")
         return
     required = ("credential_number", "valid_until", "issuer")
-    if rule == "R-PAE-2":  # RCFF 97 lists more for executors
+    if f.kind in EXECUTOR_KINDS:  # RCFF 97 lists more for executors
         required = ("name", "credential_number", "issued_on", "valid_until", "issuer",
                     "legal_basis", "has_photo", "has_signature")
     for name in required:
@@ -243,13 +243,13 @@ def field_user_identified(f: DiligenceFacts, p: CheckParams) -> Findings:
     on = _start_date(f, p)
     if on is None:
         return
-    prefix = "pae2" if rule == "R-PAE-2" else "not8"
+    executor = rule == "R-PAE-2"
     if u.valid_until is not None and u.valid_until < on:
-        yield block(rule, f"{prefix}.credential_expired", "field_user.valid_until",
-                    date=fmt_date(u.valid_until))
+        key = "pae2.credential_expired" if executor else "not8.credential_expired"
+        yield block(rule, key, "field_user.valid_until", date=fmt_date(u.valid_until))
     if u.issued_on is not None and u.issued_on > on:
-        yield block(rule, f"{prefix}.credential_not_yet_valid", "field_user.issued_on",
-                    date=fmt_date(u.issued_on))
+        key = "pae2.credential_not_yet_valid" if executor else "not8.credential_not_yet_valid"
+        yield block(rule, key, "field_user.issued_on", date=fmt_date(u.issued_on))
 
 
 # R-NOT-3 / 4 / 5 / 6 / 7: citatorio, follow-up, refusal, signature ---------------------------
@@ -376,10 +376,11 @@ def on_site_facts_entered_on_site(f: DiligenceFacts, p: CheckParams) -> Findings
         return
     for key in timed:
         entered = f.entered_at.get(key)
+        label = LABELS[f"on_site.{key}"]
         if entered is None:
-            yield block("R-NOT-9", "not9.entry_time_missing", key, label=LABELS[f"on_site.{key}"])
+            yield block("R-NOT-9", "not9.entry_time_missing", key, label=label)
         elif f.arrived_at is not None and entered < f.arrived_at:
-            yield block("R-NOT-9", "not9.entered_before_arrival", key, label=LABELS[f"on_site.{key}"],
+            yield block("R-NOT-9", "not9.entered_before_arrival", key, label=label,
                         time=fmt_time(p.calendar.local(entered)),
                         arrived=fmt_time(p.calendar.local(f.arrived_at)))
 
@@ -424,16 +425,17 @@ def payment_outcome_recorded(f: DiligenceFacts, p: CheckParams) -> Findings:
         yield warn("R-PAE-1", "pae1.seize_at_once", "payment.no_seizure_reason")
 
 
-# R-PAE-4…8: the embargo ----------------------------------------------------------------------
+# R-PAE-4…9: the embargo ----------------------------------------------------------------------
 
 def _category(item: SeizedItem) -> ItemCategory | None:
     return None if item.category is None else ITEM_CATEGORIES.get(item.category)
 
 
 def _seizable(item: SeizedItem, s: Seizure) -> ItemCategory | None:
-    """The item's category when it is known and may be seized, else None."""
+    """The item's category when it is known, may be seized and nobody claimed it (R-PAE-9),
+    else None."""
     category = _category(item)
-    if category is None or is_exempt(category, s.whole_business):
+    if category is None or is_exempt(category, s.whole_business) or item.third_party_claim:
         return None
     return category
 
@@ -502,6 +504,19 @@ def no_exempt_goods(f: DiligenceFacts, p: CheckParams) -> Findings:
         if category is not None and is_exempt(category, s.whole_business):
             yield block("R-PAE-6", "pae6.exempt", f"seizure.items[{n}].category", n=str(n + 1),
                         label=category.label, basis=category.exempt_basis or "")
+
+
+def third_party_claims_documented(f: DiligenceFacts, p: CheckParams) -> Findings:
+    """R-PAE-9: a good claimed by a third party is released provisionally only on the
+    documents shown on the spot, which the acta records for the office to ratify."""
+    s = f.seizure
+    if s is None:
+        return
+    for n, item in enumerate(s.items):
+        claim = item.third_party_claim
+        if claim is not None and not (claim.claimant and claim.documents):
+            yield block("R-PAE-9", "pae9.claim_undocumented",
+                        f"seizure.items[{n}].third_party_claim", n=str(n + 1))
 
 
 def seizure_covers_amount(f: DiligenceFacts, p: CheckParams) -> Findings:
@@ -588,7 +603,7 @@ FOLLOW_UP: tuple[Check, ...] = (
 )
 GOODS: tuple[Check, ...] = (
     goods_designated_in_order, witnesses_recorded, executor_designation_has_reason,
-    no_exempt_goods, seizure_covers_amount, custody_recorded,
+    no_exempt_goods, third_party_claims_documented, seizure_covers_amount, custody_recorded,
 )
 
 CHECKS_BY_KIND: dict[str, tuple[Check, ...]] = {
@@ -623,6 +638,16 @@ def check_diligence(facts: DiligenceFacts | Mapping[str, Any],
         facts = replace(facts, finished_at=now)
     params = params or CheckParams()
     return [finding for check in CHECKS_BY_KIND[facts.kind] for finding in check(facts, params)]
+
+
+def notified_personally(facts: DiligenceFacts, findings: Sequence[Finding]) -> bool:
+    """R-NOT-1: whether a notification diligence notified the act personally, with a copy:
+    received (not refused, which sends it to estrados, R-NOT-6), copy delivered, and no
+    blocking finding (so a first visit reached the addressee or its representative, R-NOT-3,
+    or a follow-up kept the citatorio's hour, R-NOT-5). Its effect: ``takes_effect_on``."""
+    return (facts.kind == "notification" and facts.attendee is not None
+            and facts.copy_delivered and not facts.refused_to_receive
+            and all(f.severity != "block" for f in findings))
 
 
 def rules_checked() -> dict[str, list[str]]:

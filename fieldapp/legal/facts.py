@@ -160,8 +160,17 @@ class Payment:
 
 
 @dataclass(frozen=True)
+class ThirdPartyClaim:
+    """A third party proved on the spot that a good is theirs (R-PAE-9)."""
+
+    claimant: str | None = None
+    documents: str | None = None
+
+
+@dataclass(frozen=True)
 class SeizedItem:
-    """One good seized; ``category`` is a key of ``goods.ITEM_CATEGORIES`` (R-PAE-4, R-PAE-6)."""
+    """One good seized; ``category`` is a key of ``goods.ITEM_CATEGORIES`` (R-PAE-4, R-PAE-6).
+    A good with a ``third_party_claim`` is provisionally not seized (R-PAE-9)."""
 
     category: str | None = None
     description: str | None = None
@@ -169,6 +178,7 @@ class SeizedItem:
     value: Decimal | None = None
     seal: str | None = None
     id: str | None = None
+    third_party_claim: ThirdPartyClaim | None = None
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,9 @@ MESSAGES: dict[str, str] = {
                       "o que se negaron a firmar (CFF 155).",
     # R-PAE-6
     "pae6.exempt": "El bien {n} ({label}) es inembargable ({basis}).",
+    # R-PAE-9
+    "pae9.claim_undocumented": "El bien {n} se liberó por reclamo de un tercero sin registrar "
+                               "quién reclama y los documentos que exhibió (CFF 158).",
     # R-PAE-7
     "pae7.insufficient": "Lo embargado ({total}) no cubre el interés fiscal ({amount}); "
                          "considere una ampliación de embargo (CFF 154).",

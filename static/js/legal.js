@@ -453,14 +453,14 @@ function fieldUserIdentified(c) {
   }
   const on = c.startDate;
   if (on === null) return;
-  const prefix = rule === "R-PAE-2" ? "pae2" : "not8";
+  const executor = rule === "R-PAE-2";
   if (present(u.valid_until) && u.valid_until < on) {
-    c.block(rule, `${prefix}.credential_expired`, "field_user.valid_until",
-      { date: fmtDate(u.valid_until) });
+    c.block(rule, executor ? "pae2.credential_expired" : "not8.credential_expired",
+      "field_user.valid_until", { date: fmtDate(u.valid_until) });
   }
   if (present(u.issued_on) && u.issued_on > on) {
-    c.block(rule, `${prefix}.credential_not_yet_valid`, "field_user.issued_on",
-      { date: fmtDate(u.issued_on) });
+    c.block(rule, executor ? "pae2.credential_not_yet_valid" : "not8.credential_not_yet_valid",
+      "field_user.issued_on", { date: fmtDate(u.issued_on) });
   }
 }
 
@@ -644,7 +644,7 @@ function paymentOutcomeRecorded(c) {
   }
 }
 
-// ---- R-PAE-4…8 ------------------------------------------------------------------------------
+// ---- R-PAE-4…9 ------------------------------------------------------------------------------
 
 function category(item, pack) {
   return present(item.category) ? pack.item_categories[item.category] ?? null : null;
@@ -656,7 +656,8 @@ function isExempt(cat, wholeBusiness) {
 
 function seizable(item, s, pack) {
   const cat = category(item, pack);
-  return cat === null || isExempt(cat, s.whole_business === true) ? null : cat;
+  if (cat === null || isExempt(cat, s.whole_business === true)) return null;
+  return present(item.third_party_claim) ? null : cat;
 }
 
 function goodsDesignatedInOrder(c) {
@@ -723,6 +724,18 @@ function noExemptGoods(c) {
     if (cat !== null && isExempt(cat, s.whole_business === true)) {
       c.block("R-PAE-6", "pae6.exempt", `seizure.items[${n}].category`,
         { n: String(n + 1), label: cat.label, basis: cat.exempt_basis || "" });
+    }
+  });
+}
+
+function thirdPartyClaimsDocumented(c) {
+  const s = c.f.seizure;
+  if (!present(s)) return;
+  list(s.items).forEach((item, n) => {
+    const claim = item.third_party_claim;
+    if (present(claim) && !(text(claim.claimant) && text(claim.documents))) {
+      c.block("R-PAE-9", "pae9.claim_undocumented", `seizure.items[${n}].third_party_claim`,
+        { n: String(n + 1) });
     }
   });
 }
@@ -807,7 +820,7 @@ const ATTENDED = [receiverNamedAndSigned, attendeeIdentified, representationProv
 const FOLLOW_UP = [firstVisitReachesAddressee, citatorioReferenceRecorded,
   followUpAtAppointedTime];
 const GOODS = [goodsDesignatedInOrder, witnessesRecorded, executorDesignationHasReason,
-  noExemptGoods, seizureCoversAmount, custodyRecorded];
+  noExemptGoods, thirdPartyClaimsDocumented, seizureCoversAmount, custodyRecorded];
 
 export const CHECKS_BY_KIND = {
   citatorio: [...COMMON, endsWithinBusinessHours, citatorioSetsNextBusinessDay,

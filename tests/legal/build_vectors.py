@@ -681,6 +681,22 @@ case("pae8-custodian-missing", "R-PAE-8", "Embargo sin depositario.",
 case("pae8-bank-deposit-needs-no-seal", "R-PAE-8", "Un depósito bancario no lleva sello.",
      seizure(seizure_extra={"items": [{**DEPOSIT, "value": "120000.00"}]}), [])
 
+CLAIM = {"claimant": "Arrendadora del Norte SA de CV",
+         "documents": "Factura 889 y contrato de arrendamiento 2024-17"}
+case("pae9-third-party-claim-documented", "R-PAE-9",
+     "Un tercero acredita que los escritorios son suyos: se liberan (ni sello ni valor cuentan).",
+     seizure(seizure_extra={"items": [VEHICLE, {**DESKS, "seal": None,
+                                                "third_party_claim": CLAIM}]}), [])
+case("pae9-third-party-claim-undocumented", "R-PAE-9",
+     "Se libera un bien por reclamo de tercero sin registrar los documentos.",
+     seizure(seizure_extra={"items": [VEHICLE, {**DESKS, "third_party_claim": {
+         "claimant": CLAIM["claimant"]}}]}),
+     [("R-PAE-9", B, "seizure.items[1].third_party_claim")])
+case("pae9-claim-leaves-embargo-short", "R-PAE-9",
+     "Liberado el vehículo por reclamo de tercero, el mobiliario (35 mil) no cubre 120 mil.",
+     seizure(seizure_extra={"items": [{**VEHICLE, "third_party_claim": CLAIM}, DESKS]}),
+     [("R-PAE-7", W, "seizure.items")])
+
 # R-PAE-10: obstruction ------------------------------------------------------------------------
 
 order = {"locks_broken": True, "lock_order_number": "JO-15/2026", "lock_order_date": "2026-03-11"}
@@ -721,7 +737,7 @@ fn_case("cal1-2030-12-01", "R-CAL-1", "1 de diciembre de 2030 (CFF 12): inhábil
         "is_business_day", {"d": "2030-12-01"}, False, pack="cdmx_2030")
 fn_case("cal1-2030-12-02", "R-CAL-1", "Lunes 2 de diciembre de 2030: hábil.",
         "is_business_day", {"d": "2030-12-02"}, True, pack="cdmx_2030")
-fn_case("cal1-2030-09-30-next", "R-CAL-1", "Tras el lunes 30/09/2030 sigue el 02/10 (1/10 inhábil).",
+fn_case("cal1-2030-09-30-next", "R-CAL-1", "Tras el lunes 30/09/2030 sigue el 02/10.",
         "next_business_day", {"d": "2030-09-30"}, "2030-10-02", pack="cdmx_2030")
 fn_case("cal1-2024-10-01", "R-CAL-1", "Transmisión del Ejecutivo 2024: 1 de octubre inhábil.",
         "is_business_day", {"d": "2024-10-01"}, False, pack="cdmx_2024")
