@@ -19,8 +19,11 @@ def main() -> None:
 
 def _register_commands() -> None:
     from fieldapp.auth.commands import create_user_command
+    from fieldapp.backup.commands import backup_command, restore_command
 
     main.add_command(create_user_command)
+    main.add_command(backup_command)
+    main.add_command(restore_command)
 
 
 _register_commands()

@@ -1,0 +1,1 @@
+"""Liveness for load balancers and the container HEALTHCHECK."""
