@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy import insert
+
 from fieldapp.audit.services import record
 from fieldapp.auth.models import User
 from fieldapp.extensions import db
@@ -62,6 +66,38 @@ def advance_credit_status(
     record("credit_status_changed", actor=actor, obj=credit, from_status=change.from_status,
            to_status=new_status, source=source)
     return True
+
+
+def advance_credit_statuses(
+    credits: Sequence[Credit],
+    new_status: str,
+    *,
+    source: str,
+    actor: User | None = None,
+    reason: str | None = None,
+) -> list[Credit]:
+    """`advance_credit_status` for many credits at once (an import moves thousands): the same
+    forward-only rule and the same history rows, written in one flush, with one audit event
+    for the batch instead of one per credit (one flush each costs ~1 ms a credit). Returns the
+    credits that moved."""
+    if new_status not in CREDIT_STATUSES:
+        raise UnknownStatus(new_status)
+    moved = [c for c in credits if is_forward(c.status, new_status)]
+    if not moved:
+        return []
+    actor_id = actor.id if actor is not None else None
+    db.session.execute(insert(CreditStatusChange), [
+        {"credit_id": c.id, "from_status": c.status, "to_status": new_status, "source": source,
+         "actor_id": actor_id, "reason": reason} for c in moved
+    ])
+    for credit in moved:
+        credit.status = new_status
+    db.session.flush()
+    office_ids = {c.office_id for c in moved}
+    record("credit_statuses_changed", actor=actor,
+           office_id=office_ids.pop() if len(office_ids) == 1 else None,
+           object_type="credits", to_status=new_status, source=source, count=len(moved))
+    return moved
 
 
 def stops_field_work(credit: Credit) -> bool:
