@@ -1,0 +1,177 @@
+"""Seeding the demo office. The credits and documents go through the import service (the one
+write path of the emisión); users and assignments through their own services. Deterministic:
+the same random seed gives the same office, relative to the day it is seeded."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from fieldapp.assignments.services import assign
+from fieldapp.auth.models import User
+from fieldapp.auth.services import create_user
+from fieldapp.demo.data import (
+    CREDENTIAL_ISSUER,
+    DEMO_PASSWORD,
+    ENFORCEMENT_AUTHORITY,
+    NOTIFIER_SECTORS,
+    OFFICE_CODE,
+    OFFICE_NAME,
+    OFFICE_STATE,
+    OFFICE_TIMEZONE,
+    SECTORS,
+    USERS,
+)
+from fieldapp.demo.emission import Row, emission_rows
+from fieldapp.extensions import db
+from fieldapp.imports.services import import_credit_rows
+from fieldapp.legal.calendar import BusinessCalendar
+from fieldapp.legal.deadlines import payment_deadline, takes_effect_on
+from fieldapp.offices.models import Office, Sector
+from fieldapp.offices.services import office_today
+from fieldapp.portfolio.models import Credit, Document
+from fieldapp.portfolio.services import advance_credit_statuses
+
+DEMO_SEED = 1401
+DEMO_CREDIT_ROWS = 240
+ENFORCEABLE_DOCUMENTS = 14
+ASSIGNED_SHARE = 0.75  # the rest is left for jefe1 to assign on the board
+OVERDUE_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class DemoSeed:
+    office: Office
+    credits: int
+    documents: int
+    execution_orders: int
+    assignments: int
+
+
+def is_empty() -> bool:
+    return db.session.scalar(select(func.count(Office.id))) == 0
+
+
+def seed_demo(today: date | None = None) -> DemoSeed | None:
+    """Seeds the fictional office, its people and their work. Does nothing and returns None
+    when the database already holds an office (running the demo twice is harmless)."""
+    if not is_empty():
+        return None
+    rng = random.Random(DEMO_SEED)
+    office = Office(code=OFFICE_CODE, name=OFFICE_NAME, state=OFFICE_STATE, timezone=OFFICE_TIMEZONE)
+    db.session.add(office)
+    db.session.flush()
+    sectors = {s.code: Sector(office_id=office.id, code=s.code, name=s.name) for s in SECTORS}
+    db.session.add_all(sectors.values())
+    db.session.flush()
+    today = today or office_today(office)
+    users = _create_users(office, sectors, today)
+
+    emission = emission_rows(rng, office_code=office.code, count=DEMO_CREDIT_ROWS, today=today)
+    import_credit_rows(list(enumerate(emission, start=2)), actor=users["admin"], only_office=office,
+                       source="demo", filename="emision-demo.csv")
+    orders = _enforce_some(rng, office, emission, today, actor=users["jefe1"])
+    if orders:
+        import_credit_rows(list(enumerate(orders, start=2)), actor=users["admin"], only_office=office,
+                           source="demo", filename="mandamientos-demo.csv")
+    assignments = _assign_work(rng, office, users, today)
+    return DemoSeed(
+        office=office,
+        credits=db.session.scalar(select(func.count(Credit.id)).where(Credit.office_id == office.id)) or 0,
+        documents=db.session.scalar(
+            select(func.count(Document.id)).where(Document.office_id == office.id)) or 0,
+        execution_orders=len({r["document_folio"] for r in orders}),
+        assignments=assignments,
+    )
+
+
+def _create_users(office: Office, sectors: dict[str, Sector], today: date) -> dict[str, User]:
+    users = {}
+    for demo_user in USERS:
+        user = create_user(
+            office=office, username=demo_user.username, full_name=demo_user.full_name,
+            role=demo_user.role, password=DEMO_PASSWORD,
+            credential_number=demo_user.credential_number,
+            credential_issued_on=today - timedelta(days=120),
+            credential_valid_until=today + timedelta(days=245),
+            credential_issuer=CREDENTIAL_ISSUER,
+        )
+        if demo_user.sector_code:
+            user.sector_id = sectors[demo_user.sector_code].id
+        users[user.username] = user
+    db.session.flush()
+    return users
+
+
+def _enforce_some(rng: random.Random, office: Office, emission: list[Row], today: date, *,
+                  actor: User) -> list[Row]:
+    """Some cédulas were notified weeks ago and not paid: their credits are enforceable
+    (R-DL-1, R-DL-2) and each gets a mandamiento de ejecución. Returns the import rows of the
+    mandamientos (the same credits, now covered by a second document)."""
+    calendar = BusinessCalendar(tz=office.timezone)
+    by_folio: dict[str, list[Row]] = defaultdict(list)
+    for row in emission:
+        by_folio[row["document_folio"]].append(row)
+    candidates = [folio for folio, rows in by_folio.items()
+                  if rows[0]["document_kind"] == "liquidation_certificate"
+                  and date.fromisoformat(rows[0]["issued_on"]) <= today - timedelta(days=70)]
+    chosen = sorted(rng.sample(candidates, k=min(ENFORCEABLE_DOCUMENTS, len(candidates))))
+    credits = {c.credit_number: c for c in db.session.scalars(
+        select(Credit).where(Credit.office_id == office.id))}
+    orders: list[Row] = []
+    for number, folio in enumerate(chosen, start=1):
+        rows = by_folio[folio]
+        issued_on = date.fromisoformat(rows[0]["issued_on"])
+        notified_on = calendar.add_business_days(issued_on, rng.randint(3, 10))
+        deadline = payment_deadline(notified_on, calendar)
+        order_on = calendar.add_business_days(deadline, rng.randint(2, 6))
+        if order_on > today:
+            continue
+        moved = [credits[r["credit_number"]] for r in rows]
+        for credit in moved:
+            credit.notified_on = notified_on
+            credit.takes_effect_on = takes_effect_on(notified_on, calendar)
+            credit.payment_deadline = deadline
+        advance_credit_statuses(moved, "notified", source="demo", actor=actor,
+                                reason="Notificada antes de la demostración")
+        advance_credit_statuses(moved, "enforceable", source="demo", actor=actor,
+                                reason="Plazo de pago vencido sin pago (R-DL-2)")
+        order_folio = f"ME-{office.code}-{order_on:%Y}-{number:05d}"
+        orders.extend({**r, "document_kind": "execution_order", "document_folio": order_folio,
+                       "issuing_authority": ENFORCEMENT_AUTHORITY, "document_date": order_on.isoformat()}
+                      for r in rows)
+    return orders
+
+
+def _due_date(rng: random.Random, today: date) -> date:
+    if rng.random() < OVERDUE_SHARE:
+        return today - timedelta(days=rng.randint(1, 6))
+    return today + timedelta(days=rng.randint(0, 12))
+
+
+def _assign_work(rng: random.Random, office: Office, users: dict[str, User], today: date) -> int:
+    """Cédulas, multas and resoluciones still to notify go to the notifier of their sector;
+    mandamientos to the executor. Some are left unassigned, some are overdue."""
+    notifier_of = {code: users[name] for name, codes in NOTIFIER_SECTORS.items() for code in codes}
+    documents = db.session.scalars(
+        select(Document).where(Document.office_id == office.id)
+        .options(selectinload(Document.credits), joinedload(Document.address))
+        .order_by(Document.folio)
+    ).unique()
+    count = 0
+    for document in documents:
+        if document.kind == "execution_order":
+            user = users["ejecutor1"]
+        elif all(c.status == "to_notify" for c in document.credits) and rng.random() < ASSIGNED_SHARE:
+            sector = document.address.sector
+            user = notifier_of[sector.code] if sector is not None else users["notificador1"]
+        else:
+            continue
+        assign(document, user, _due_date(rng, today), actor=users["jefe1"])
+        count += 1
+    return count
