@@ -20,10 +20,15 @@ def main() -> None:
 def _register_commands() -> None:
     from fieldapp.auth.commands import create_user_command
     from fieldapp.backup.commands import backup_command, restore_command
+    from fieldapp.demo.commands import demo_command, serve_command
+    from fieldapp.imports.commands import import_credits_command
 
     main.add_command(create_user_command)
     main.add_command(backup_command)
     main.add_command(restore_command)
+    main.add_command(import_credits_command)
+    main.add_command(demo_command)
+    main.add_command(serve_command)
 
 
 _register_commands()
