@@ -108,8 +108,10 @@ def enforcement_gate(*, notified_on: date, today: date, cal: BusinessCalendar,
     if today <= deadline:
         findings.append(block("R-DL-2", "dl2.deadline_not_passed", "notified_on",
                               date=fmt_date(deadline)))
-    for flag, name in ((paid, "paid"), (guaranteed, "guaranteed"), (suspended, "suspended"),
-                       (open_clarification, "open_clarification")):
+    for flag, name, key in ((paid, "paid", "dl2.paid"),
+                            (guaranteed, "guaranteed", "dl2.guaranteed"),
+                            (suspended, "suspended", "dl2.suspended"),
+                            (open_clarification, "open_clarification", "dl2.open_clarification")):
         if flag:
-            findings.append(block("R-DL-2", f"dl2.{name}", name))
+            findings.append(block("R-DL-2", key, name))
     return findings

@@ -16,7 +16,6 @@ CENT = Decimal("0.01")
 MESSAGES: dict[str, str] = {
     # Generic "missing" texts, one per rule; {label} comes from LABELS.
     "missing.R-CAL-3": "Falta registrar {label} (CFF 13).",
-    "missing.R-NOT-2": "Falta registrar {label} (CFF 136).",
     "missing.R-NOT-3": "Falta registrar {label} (CFF 137).",
     "missing.R-NOT-4": "Falta registrar {label} (CFF 137).",
     "missing.R-NOT-5": "Falta registrar {label} (CFF 137).",
@@ -179,7 +178,6 @@ LABELS: dict[str, str] = {
     "field_user.has_signature": "que la credencial tiene firma",
     "not_located": "los datos de la no localización",
     "not_located.reason": "el motivo de la no localización",
-    "payment": "el resultado del requerimiento de pago",
     "payment.outcome": "el resultado del requerimiento de pago",
     "payment.proof_document": "el documento con que se acreditó el pago",
     "payment.cheque": "los datos del cheque (número, banco e importe)",
