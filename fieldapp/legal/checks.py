@@ -233,7 +233,7 @@ def field_user_identified(f: DiligenceFacts, p: CheckParams) -> Findings:
     if u is None:
         yield missing(rule, "field_user")
         return
-    required = ("credential_number", "valid_until", "issuer")
+    required: tuple[str, ...] = ("credential_number", "valid_until", "issuer")
     if f.kind in EXECUTOR_KINDS:  # RCFF 97 lists more for executors
         required = ("name", "credential_number", "issued_on", "valid_until", "issuer",
                     "legal_basis", "has_photo", "has_signature")

@@ -333,7 +333,7 @@ def _parse_value(hint: Any, value: object, path: str) -> Any:
             raise FactsError(path, "se esperaba un objeto")
         return {str(k): _parse_value(args[1], v, f"{path}.{k}")
                 for k, v in value.items() if v is not None}
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _parse_dataclass(hint, value, path)
     return _parse_scalar(hint, value, path)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -75,7 +76,7 @@ def test_R_CAL_5_payment_term_is_fifteen_business_days_after_effect() -> None:
 
 def test_R_DL_2_enforcement_gate_lists_every_reason() -> None:
     """R-DL-2: deadline passed, unpaid, not guaranteed, not suspended, no open clarification."""
-    ready = {"notified_on": date(2026, 3, 9), "today": date(2026, 4, 2), "cal": CAL,
+    ready: dict[str, Any] = {"notified_on": date(2026, 3, 9), "today": date(2026, 4, 2), "cal": CAL,
              "paid": False, "guaranteed": False, "suspended": False,
              "open_clarification": False}
     assert enforcement_gate(**ready) == []

@@ -91,7 +91,7 @@ def _field_paths(cls: type, prefix: str = "") -> list[str]:
         path = f"{prefix}{f.name}"
         hint = hints[f.name]
         args = typing.get_args(hint)
-        inner = [a for a in (hint, *args) if dataclasses.is_dataclass(a)]
+        inner = [a for a in (hint, *args) if isinstance(a, type) and dataclasses.is_dataclass(a)]
         if typing.get_origin(hint) is tuple and inner:
             path += "[]"  # a list of objects
         paths.append(path)
