@@ -647,7 +647,9 @@ function paymentOutcomeRecorded(c) {
 // ---- R-PAE-4…9 ------------------------------------------------------------------------------
 
 function category(item, pack) {
-  return present(item.category) ? pack.item_categories[item.category] ?? null : null;
+  const cats = pack.item_categories;
+  return typeof item.category === "string" && Object.hasOwn(cats, item.category)
+    ? cats[item.category] : null;
 }
 
 function isExempt(cat, wholeBusiness) {

@@ -595,6 +595,10 @@ case("pae4-executor-departs-from-order", "R-PAE-5",
 case("pae4-unknown-category", "R-PAE-4", "Bien con categoría inexistente.",
      seizure(seizure_extra={"items": [{**DESKS, "category": "spaceship"}, VEHICLE]}),
      [("R-PAE-4", B, "seizure.items[0].category")])
+case("pae4-category-named-like-a-js-builtin", "R-PAE-4",
+     "Una categoría 'constructor' no existe (ni en Python ni en el teléfono).",
+     seizure(seizure_extra={"items": [VEHICLE, {**DESKS, "category": "constructor"}]}),
+     [("R-PAE-4", B, "seizure.items[1].category")])
 LAND = {"category": "real_estate", "description": "Terreno de 300 m², folio real 123",
         "value": "900000.00"}
 case("pae4-real-estate-without-statement", "R-PAE-4",
