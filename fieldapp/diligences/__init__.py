@@ -1,0 +1,1 @@
+"""Diligence records: immutable versions captured in the field, their review, their evidence."""

@@ -1,0 +1,432 @@
+"""The one write path of diligence records, their completeness, their review.
+
+``record_diligence`` stores one record version, whoever brings it (the sync API today, a web
+form tomorrow): same id and same content is a harmless duplicate, same id with other content a
+conflict, and a record that cannot be understood is rejected with each problem's field and rule
+id. What the server learns on receipt is stored with the record and never makes it disappear
+(workflows.md, Evidence): legal findings, a clock that drifted, a broken hash chain, a credit
+already paid or an assignment already withdrawn at the diligence's time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from fieldapp.assignments.models import Assignment
+from fieldapp.audit.services import record
+from fieldapp.auth.models import User
+from fieldapp.db_types import utcnow
+from fieldapp.devices.models import Device
+from fieldapp.diligences.models import Diligence, DiligenceMedia, ReviewEvent
+from fieldapp.diligences.records import (
+    ID_CONFLICT,
+    S_ASSIGNMENT,
+    S_FACTS,
+    S_KIND,
+    S_REPLACES,
+    FieldError,
+    RecordIn,
+    content_hash,
+    format_timestamp,
+)
+from fieldapp.diligences.transactions import begin_write_transaction
+from fieldapp.extensions import db
+from fieldapp.legal.checks import CheckParams, Finding, check_diligence
+from fieldapp.legal.facts import NOTIFIER_KINDS, DiligenceFacts, FactsError
+from fieldapp.legal.services import calendar_for, parameters_for, record_document_notification
+from fieldapp.media.services import present
+from fieldapp.offices.models import Office
+from fieldapp.portfolio.models import Credit
+from fieldapp.portfolio.services import FINAL_STATUSES, advance_credit_status
+
+DEFAULT_MAX_CLOCK_DRIFT_SECONDS = 300
+# How far a diligence moves its assignment (forward only: a late citatorio never reopens a done
+# assignment). "withdrawn" belongs to the office alone.
+ASSIGNMENT_PROGRESS = {
+    "citatorio": "in_progress",
+    "posting_record": "in_progress",
+    "notification": "done",
+    "not_located": "done",
+    "payment_demand": "done",
+    "seizure": "done",
+    "seizure_extension": "done",
+}
+PROGRESS_RANK = {"pending": 0, "returned": 0, "in_progress": 1, "done": 2}
+# Credit status a diligence establishes (advance_credit_status keeps it forward only).
+CREDIT_PROGRESS = {"payment_demand": "demanded", "seizure": "seized", "seizure_extension": "seized"}
+OPEN_FOR_REVIEW = ("received", "returned")
+DIRECT_CREDIT_SOURCE = "diligence"
+
+
+class ReviewError(ValueError):
+    """A review decision that cannot be made; the message is for the office head (Spanish)."""
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """What became of one record: accepted | duplicate | conflict | rejected."""
+
+    status: str
+    diligence: Diligence | None = None
+    errors: tuple[FieldError, ...] = ()
+    code: str | None = None
+    message: str | None = None
+    missing_media: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """How a batch of records arrived: when (server clock), from which phone, and how far the
+    phone's clock was from the server's at that moment."""
+
+    user: User
+    device: Device | None
+    received_at: datetime
+    clock_offset_seconds: int = 0
+
+
+@dataclass
+class CheckParamsCache:
+    """The legal calendar and parameters of an office on a day, computed once per batch."""
+
+    _params: dict[tuple[int, date], CheckParams] = field(default_factory=dict)
+
+    def for_day(self, office: Office, day: date) -> CheckParams:
+        key = (office.id, day)
+        if key not in self._params:
+            self._params[key] = CheckParams(
+                calendar=calendar_for(office, day),
+                follow_up_tolerance_minutes=parameters_for(office, day).follow_up_tolerance_minutes)
+        return self._params[key]
+
+
+def max_clock_drift() -> timedelta:
+    return timedelta(seconds=int(current_app.config.get("SYNC_MAX_CLOCK_DRIFT_SECONDS",
+                                                        DEFAULT_MAX_CLOCK_DRIFT_SECONDS)))
+
+
+# Receiving a record -------------------------------------------------------------------------
+
+def record_diligence(rec: RecordIn, receipt: Receipt, checks: CheckParamsCache | None = None
+                     ) -> RecordResult:
+    """Stores one record version atomically (a savepoint: all of it or nothing). The caller
+    commits once for the whole batch."""
+    user = receipt.user
+    existing = db.session.get(Diligence, rec.id)
+    if existing is not None:
+        return _resend(existing, rec, user)
+    facts, errors = _understand(rec, user)
+    if errors:
+        return RecordResult("rejected", errors=tuple(errors))
+    assert facts is not None
+    begin_write_transaction()
+    try:
+        with db.session.begin_nested():
+            diligence = _store(rec, facts, receipt, checks or CheckParamsCache())
+    except IntegrityError:
+        # The same id was stored a moment ago by a concurrent request.
+        existing = db.session.get(Diligence, rec.id)
+        if existing is None:
+            raise
+        return _resend(existing, rec, user)
+    return RecordResult("accepted", diligence, missing_media=tuple(missing_media(diligence)))
+
+
+def _resend(existing: Diligence, rec: RecordIn, user: User) -> RecordResult:
+    if existing.user_id == user.id and existing.content_hash == rec.content_hash:
+        return RecordResult("duplicate", existing, missing_media=tuple(missing_media(existing)))
+    record("diligence_id_conflict", actor=user, object_type="diligences", object_id=rec.id,
+           office_id=user.office_id, stored_hash=existing.content_hash, sent_hash=rec.content_hash)
+    return RecordResult("conflict", code=ID_CONFLICT,
+                        message="Ya existe un registro con este id y otro contenido. Una corrección "
+                                "se envía como registro nuevo que indica cuál reemplaza.")
+
+
+def _facts_for_checks(rec: RecordIn) -> dict[str, Any]:
+    # The media manifest is the single list of photos and signatures; the checks see it.
+    facts = dict(rec.facts)
+    facts["media"] = [{"role": m.role, "id": m.sha256} for m in rec.media]
+    return facts
+
+
+def _understand(rec: RecordIn, user: User) -> tuple[DiligenceFacts | None, list[FieldError]]:
+    errors: list[FieldError] = []
+    facts = None
+    try:
+        facts = DiligenceFacts.from_dict(_facts_for_checks(rec))
+    except FactsError as exc:
+        path = exc.path if exc.path.startswith("facts") else f"facts.{exc.path}"
+        errors.append(FieldError(path, S_FACTS, exc.problem))
+    if user.role == "notifier" and rec.kind not in NOTIFIER_KINDS:
+        errors.append(FieldError("kind", S_KIND, "Esta diligencia corresponde a un ejecutor."))
+    assignment = db.session.get(Assignment, rec.assignment_id)
+    if assignment is None or assignment.user_id != user.id or assignment.office_id != user.office_id:
+        errors.append(FieldError("assignment_id", S_ASSIGNMENT,
+                                 "La asignación no existe o no es de este usuario."))
+    if rec.replaces is not None:
+        errors.extend(_replacement_problems(rec, user))
+    return facts, errors
+
+
+def _replacement_problems(rec: RecordIn, user: User) -> list[FieldError]:
+    prior = db.session.get(Diligence, rec.replaces)
+    if prior is None or prior.user_id != user.id:
+        return [FieldError("replaces", S_REPLACES, "La versión que se corrige no existe o no es suya.")]
+    if prior.assignment_id != rec.assignment_id:
+        return [FieldError("replaces", S_REPLACES,
+                           "La corrección debe ser de la misma asignación que la versión original.")]
+    if prior.superseded_by_id is not None:
+        return [FieldError("replaces", S_REPLACES, "Esa versión ya fue corregida por otra.")]
+    if prior.review_state not in OPEN_FOR_REVIEW:
+        return [FieldError("replaces", S_REPLACES,
+                           f"Esa versión ya fue {prior.review_state_label.lower()}: no admite corrección.")]
+    return []
+
+
+def _store(rec: RecordIn, facts: DiligenceFacts, receipt: Receipt, checks: CheckParamsCache
+           ) -> Diligence:
+    user = receipt.user
+    assignment = db.session.get(Assignment, rec.assignment_id)
+    assert assignment is not None
+    office = user.office
+    happened_at = facts.started_at or rec.captured_at
+    day = happened_at.astimezone(ZoneInfo(office.timezone)).date()
+    findings = check_diligence(facts, checks.for_day(office, day))
+    prior = db.session.get(Diligence, rec.replaces) if rec.replaces else None
+    drift = max_clock_drift()
+    notes: dict[str, Any] = {}
+    closed = _credits_closed_before(assignment.document.credits, happened_at)
+    if closed:
+        notes["credit_closed"] = closed
+    withdrawn = assignment.status == "withdrawn" and assignment.updated_at <= happened_at
+    if withdrawn:
+        notes["assignment_withdrawn"] = {"since": format_timestamp(assignment.updated_at)}
+    ahead = rec.captured_at - receipt.received_at
+    diligence = Diligence(
+        id=rec.id, office_id=user.office_id, user_id=user.id,
+        device_id=receipt.device.id if receipt.device else None,
+        assignment_id=assignment.id, document_id=assignment.document_id, kind=rec.kind,
+        version=prior.version + 1 if prior else 1, root_id=prior.root_id if prior else rec.id,
+        replaces_id=rec.replaces, captured_at=rec.captured_at, received_at=receipt.received_at,
+        clock_offset_seconds=receipt.clock_offset_seconds,
+        clock_drift=abs(receipt.clock_offset_seconds) > drift.total_seconds() or ahead > drift,
+        gps_latitude=rec.gps.latitude if rec.gps else None,
+        gps_longitude=rec.gps.longitude if rec.gps else None,
+        gps_accuracy_m=rec.gps.accuracy_m if rec.gps else None,
+        gps_fix_at=rec.gps.fix_at if rec.gps else None,
+        content=rec.content, content_hash=rec.content_hash, previous_hash=rec.previous_hash,
+        legal_pack_digest=rec.legal_pack_digest, media_count=len(rec.media),
+        findings=[_finding_dict(f, rec.warning_reasons) for f in findings],
+        has_block_findings=any(f.severity == "block" for f in findings),
+        has_warn_findings=any(f.severity == "warn" for f in findings),
+        credit_closed=bool(closed), assignment_withdrawn=withdrawn, server_notes=notes,
+    )
+    diligence.media = [DiligenceMedia(position=i, sha256=m.sha256, bytes=m.bytes,
+                                      content_type=m.type, role=m.role)
+                       for i, m in enumerate(rec.media)]
+    db.session.add(diligence)
+    db.session.flush()
+    diligence.chain_status = _chain_status(diligence)
+    if not missing_media(diligence):
+        diligence.complete, diligence.completed_at = True, receipt.received_at
+    if prior is not None:
+        prior.superseded_by_id, prior.superseded_at = diligence.id, receipt.received_at
+    if not (diligence.has_block_findings or closed or withdrawn):
+        _apply_effects(diligence, facts, assignment, day, user)
+    db.session.flush()
+    return diligence
+
+
+def _finding_dict(finding: Finding, reasons: dict[str, str]) -> dict[str, Any]:
+    item = finding.to_dict()
+    if finding.severity == "warn" and finding.rule_id in reasons:
+        item["reason"] = reasons[finding.rule_id]  # the field user's reason to go on
+    return item
+
+
+def _credits_closed_before(credits: Iterable[Credit], moment: datetime) -> list[dict[str, Any]]:
+    """Credits already paid or cancelled at ``moment`` (a diligence on them is kept, flagged)."""
+    closed = []
+    for credit in credits:
+        if credit.status not in FINAL_STATUSES:
+            continue
+        changes = [c.at for c in credit.status_changes if c.to_status in FINAL_STATUSES]
+        since = min(changes) if changes else None
+        if since is None or since <= moment:
+            closed.append({"credit_number": credit.credit_number, "status": credit.status,
+                           "since": format_timestamp(since) if since else None})
+    return closed
+
+
+def _apply_effects(diligence: Diligence, facts: DiligenceFacts, assignment: Assignment, day: date,
+                   user: User) -> None:
+    """What the diligence means for its assignment and credits, forward only."""
+    progress = ASSIGNMENT_PROGRESS[diligence.kind]
+    if (assignment.status in PROGRESS_RANK
+            and PROGRESS_RANK[progress] > PROGRESS_RANK[assignment.status]):
+        assignment.status = progress
+    document = assignment.document
+    if diligence.kind == "notification" and not facts.refused_to_receive:
+        # R-NOT-11, R-DL-1: dates and "notified", forward only (legal.services decides).
+        record_document_notification(document, day, actor=user, source=DIRECT_CREDIT_SOURCE)
+    elif diligence.kind == "payment_demand" and (facts.payment is None
+                                                 or facts.payment.outcome in (None, "not_paid")):
+        _advance(document.credits, "demanded", user, diligence)
+    elif diligence.kind in ("seizure", "seizure_extension"):
+        _advance(document.credits, CREDIT_PROGRESS[diligence.kind], user, diligence)
+
+
+def _advance(credits: Sequence[Credit], status: str, user: User, diligence: Diligence) -> None:
+    for credit in credits:
+        advance_credit_status(credit, status, source=DIRECT_CREDIT_SOURCE, actor=user,
+                              reason=f"{diligence.kind_label} {diligence.id}")
+
+
+# The device hash chain ----------------------------------------------------------------------
+
+def _chain_status(diligence: Diligence) -> str:
+    """ok: its predecessor (or none, for the first record of the device) is here; pending: the
+    predecessor has not arrived yet; broken: the chain forks or starts twice. Successors that
+    were waiting for this record are settled too."""
+    if diligence.device_id is None:
+        return "ok"
+    same_device = Diligence.device_id == diligence.device_id
+    others = Diligence.id != diligence.id
+    if diligence.previous_hash is None:
+        twin = db.session.scalars(select(Diligence).where(
+            same_device, others, Diligence.previous_hash.is_(None))).all()
+        status = "broken" if twin else "ok"
+    else:
+        found = db.session.scalar(select(exists().where(
+            same_device, Diligence.content_hash == diligence.previous_hash)))
+        twin = db.session.scalars(select(Diligence).where(
+            same_device, others, Diligence.previous_hash == diligence.previous_hash)).all()
+        status = "broken" if twin else ("ok" if found else "pending")
+    for other in twin:
+        other.chain_status = "broken"
+    waiting = db.session.scalars(select(Diligence).where(
+        same_device, Diligence.previous_hash == diligence.content_hash,
+        Diligence.chain_status == "pending"))
+    for successor in waiting:
+        successor.chain_status = "ok"
+    return status
+
+
+# Media and completeness ---------------------------------------------------------------------
+
+def missing_media(diligence: Diligence) -> list[str]:
+    if diligence.complete:
+        return []
+    shas = [m.sha256 for m in diligence.media]
+    have = present(shas)
+    return list(dict.fromkeys(s for s in shas if s not in have))
+
+
+def expected_media_type(sha256: str, user: User) -> str | None:
+    """The type a record of ``user`` declared for this file; None if no record of theirs
+    mentions it (files are accepted only for records already pushed)."""
+    return db.session.scalar(
+        select(DiligenceMedia.content_type).join(Diligence)
+        .where(DiligenceMedia.sha256 == sha256, Diligence.user_id == user.id).limit(1))
+
+
+def media_arrived(sha256: str, at: datetime | None = None) -> list[Diligence]:
+    """Marks complete every record that was waiting only for this file; returns them."""
+    at = at or utcnow()
+    waiting = db.session.scalars(
+        select(Diligence).join(DiligenceMedia)
+        .where(DiligenceMedia.sha256 == sha256, Diligence.complete.is_(False))
+        .options(selectinload(Diligence.media))).unique()
+    completed = []
+    for diligence in waiting:
+        if not missing_media(diligence):
+            diligence.complete, diligence.completed_at = True, at
+            completed.append(diligence)
+    db.session.flush()
+    return completed
+
+
+# Evidence -----------------------------------------------------------------------------------
+
+def stored_record_matches(diligence: Diligence) -> bool:
+    """Whether the stored record still is what the phone hashed: the content gives its hash
+    and the columns shown on screens and actas agree with the content."""
+    content = diligence.content or {}
+    try:
+        if content_hash(content) != diligence.content_hash:
+            return False
+    except ValueError:
+        return False
+    gps = content.get("gps") or {}
+    return (
+        content.get("id") == diligence.id
+        and content.get("kind") == diligence.kind
+        and content.get("assignment_id") == diligence.assignment_id
+        and content.get("captured_at") == format_timestamp(diligence.captured_at)
+        and content.get("previous_hash") == diligence.previous_hash
+        and content.get("replaces") == diligence.replaces_id
+        and gps.get("latitude") == diligence.gps_latitude
+        and gps.get("longitude") == diligence.gps_longitude
+        and gps.get("accuracy_m") == diligence.gps_accuracy_m
+        and [(m.get("sha256"), m.get("role")) for m in content.get("media") or []]
+        == [(m.sha256, m.role) for m in diligence.media]
+    )
+
+
+# Review -------------------------------------------------------------------------------------
+
+def decide(diligence: Diligence, action: str, *, actor: User, reason: str | None = None,
+           observations: str | None = None) -> ReviewEvent:
+    """An office head's decision (approved, returned, rejected) or comment. A returned record
+    reaches the field user at the next pull with the observations; its correction comes back
+    as a new version naming it."""
+    if diligence.office_id != actor.office_id:
+        raise ReviewError("La diligencia pertenece a otra subdelegación.")
+    reason = (reason or "").strip() or None
+    observations = (observations or "").strip() or None
+    state = diligence.review_state
+    if action != "comment":
+        if diligence.superseded_by_id is not None:
+            raise ReviewError("Esta versión ya fue sustituida por una corrección: revise la vigente.")
+        if state not in OPEN_FOR_REVIEW:
+            raise ReviewError(f"La diligencia ya está {diligence.review_state_label.lower()}.")
+    if action == "returned" and observations is None:
+        raise ReviewError("Escriba las observaciones para que la persona corrija el registro.")
+    if action == "rejected" and reason is None:
+        raise ReviewError("Escriba el motivo del rechazo.")
+    if action == "comment" and observations is None and reason is None:
+        raise ReviewError("Escriba el comentario.")
+    if action not in ("approved", "returned", "rejected", "comment"):
+        raise ReviewError(f"Decisión desconocida: {action}")
+    new_state = state if action == "comment" else action
+    event = ReviewEvent(diligence=diligence, actor_id=actor.id, action=action, from_state=state,
+                        to_state=new_state, reason=reason, observations=observations)
+    db.session.add(event)
+    if new_state != state:
+        diligence.review_state, diligence.reviewed_at = new_state, utcnow()
+    if action == "returned" and diligence.assignment.status != "withdrawn":
+        diligence.assignment.status = "returned"
+    db.session.flush()
+    record(f"diligence_{action}", actor=actor, obj=diligence, reason=reason,
+           observations=observations)
+    return event
+
+
+def latest_return(diligence: Diligence) -> ReviewEvent | None:
+    returns = [e for e in diligence.review_events if e.action == "returned"]
+    return returns[-1] if returns else None
+
+
+def versions_of(diligence: Diligence) -> list[Diligence]:
+    """Every version of the same diligence, oldest first (the review screen's history)."""
+    return list(db.session.scalars(select(Diligence).where(Diligence.root_id == diligence.root_id)
+                                   .order_by(Diligence.version)))
