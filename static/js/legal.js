@@ -847,8 +847,10 @@ export const CHECKS_BY_KIND = {
  * finished_at.
  */
 export function checkDiligence(facts, pack, now = null) {
+  if (!Object.hasOwn(CHECKS_BY_KIND, facts.kind)) {
+    throw new RangeError(`unknown diligence kind: ${facts.kind}`);
+  }
   const checks = CHECKS_BY_KIND[facts.kind];
-  if (!checks) throw new RangeError(`unknown diligence kind: ${facts.kind}`);
   let judged = facts;
   if (now !== null && !present(facts.finished_at)) {
     judged = { ...facts, finished_at: now instanceof Date ? now.toISOString() : now };
