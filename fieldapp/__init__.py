@@ -45,12 +45,13 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from fieldapp.admin.views import bp as admin_bp
     from fieldapp.auth.views import bp as auth_bp
+    from fieldapp.capture.views import bp as capture_bp
     from fieldapp.field.views import bp as field_bp
     from fieldapp.imports.views import bp as imports_bp
     from fieldapp.health.views import bp as health_bp
     from fieldapp.review.views import bp as review_bp
 
-    for bp in (auth_bp, field_bp, review_bp, admin_bp, health_bp, imports_bp):
+    for bp in (auth_bp, field_bp, capture_bp, review_bp, admin_bp, health_bp, imports_bp):
         app.register_blueprint(bp)
 
 

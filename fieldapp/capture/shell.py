@@ -1,0 +1,62 @@
+"""The app shell the service worker precaches, and its version.
+
+The version is a digest of every precached static file and of the capture templates, so any
+change to them changes the bytes of /sw.js: the browser then installs the new worker, which
+precaches the new shell and drops the old one on activation. Queued diligences live in
+IndexedDB, never in these caches, so an update cannot lose them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+
+# Static files of the shell besides static/js/capture/*.js and static/icons/*.png, which are
+# listed by globbing so a new module cannot be forgotten.
+SHELL_STATIC_FILES: tuple[str, ...] = (
+    "vendor/htmx-2.0.11/htmx.min.js",
+    "css/app.css",
+    "css/capture.css",
+    "js/legal.js",
+    "js/sync-hash.js",
+    "js/worklist.js",
+)
+SHELL_GLOBS: tuple[str, ...] = ("js/capture/*.js", "icons/*.png")
+# Field pages whose HTML is precached when the worker installs (best effort: they need the
+# session) and refreshed on every online visit.
+SHELL_PAGE_ENDPOINTS: tuple[str, ...] = (
+    "capture.home", "capture.diligence", "capture.logout", "field.worklist",
+)
+
+
+@dataclass(frozen=True)
+class Shell:
+    version: str
+    static_files: tuple[str, ...]  # relative to the static folder
+
+
+def shell_static_files(static_folder: Path) -> tuple[str, ...]:
+    found = [name for name in SHELL_STATIC_FILES if (static_folder / name).is_file()]
+    for pattern in SHELL_GLOBS:
+        found += sorted(p.relative_to(static_folder).as_posix() for p in static_folder.glob(pattern))
+    return tuple(dict.fromkeys(found))
+
+
+def current_shell(app: Flask) -> Shell:
+    """The shell as the files are now. Recomputed only when a file's size or mtime changes."""
+    static_folder = Path(app.static_folder or "static")
+    template_folder = Path(app.root_path) / (app.template_folder or "templates") / "capture"
+    files = shell_static_files(static_folder)
+    paths = [static_folder / f for f in files] + sorted(template_folder.glob("*"))
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    cache = app.extensions.setdefault("capture_shell", {})
+    if cache.get("stamp") != stamp:
+        digest = hashlib.sha256()
+        for path in paths:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        cache["stamp"] = stamp
+        cache["shell"] = Shell(version=digest.hexdigest()[:16], static_files=files)
+    return cache["shell"]

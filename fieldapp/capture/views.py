@@ -1,0 +1,132 @@
+"""The capture app: pages for field users, and the public pieces that make it installable and
+usable offline (service worker at the root scope, web app manifest, offline page).
+
+The pages are shells: what they show (assignments, drafts, the outbox) comes from IndexedDB on
+the phone, filled by the sync API (/api/sync/v1). They carry only the field user's own data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, render_template, url_for
+from flask_wtf.csrf import generate_csrf
+from werkzeug.wrappers import Response
+
+from fieldapp.auth.access import allow, current_user, public
+from fieldapp.auth.models import User
+from fieldapp.capture.shell import SHELL_PAGE_ENDPOINTS, current_shell
+
+bp = Blueprint("capture", __name__)
+
+SYNC_API = "/api/sync/v1"  # the device API's URLs are a contract (docs/sync-protocol.md)
+THEME_COLOR = "#0b5d3b"
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def capture_context(user: User) -> dict[str, Any]:
+    """What the phone's scripts need to know about the signed-in user: an explicit allowlist."""
+    office = user.office
+    return {
+        "user": {"id": user.id, "username": user.username, "full_name": user.full_name,
+                 "role": user.role},
+        "field_user": {"name": user.full_name, "credential_number": user.credential_number,
+                       "issued_on": _iso(user.credential_issued_on),
+                       "valid_until": _iso(user.credential_valid_until),
+                       "issuer": user.credential_issuer},
+        "office": {"code": office.code, "name": office.name, "timezone": office.timezone,
+                   "photo_long_edge": office.photo_long_edge},
+        "urls": {
+            "home": url_for("capture.home"),
+            "diligence": url_for("capture.diligence"),
+            "logout": url_for("capture.logout"),
+            "server_logout": url_for("auth.logout"),
+            "login": url_for("auth.login"),
+            "service_worker": url_for("capture.service_worker"),
+            "api": SYNC_API,
+        },
+        "csrf_token": generate_csrf(),
+    }
+
+
+def _render_page(template: str, page: str) -> str:
+    user = current_user()
+    assert user is not None
+    return render_template(template, page=page, capture=capture_context(user),
+                           theme_color=THEME_COLOR)
+
+
+@bp.route("/captura/")
+@allow("notifier", "executor")
+def home() -> str:
+    return _render_page("capture/home.html", "home")
+
+
+@bp.route("/captura/diligencia")
+@allow("notifier", "executor")
+def diligence() -> str:
+    # One shell for every diligence: which assignment, draft or record it shows is in the
+    # query string and is read on the phone, so the page works offline for any of them.
+    return _render_page("capture/diligence.html", "diligence")
+
+
+@bp.route("/captura/salir")
+@allow("notifier", "executor")
+def logout() -> str:
+    return _render_page("capture/logout.html", "logout")
+
+
+@bp.route("/captura/sin-conexion")
+@public
+def offline() -> str:
+    return render_template("capture/offline.html", theme_color=THEME_COLOR)
+
+
+@bp.route("/sw.js")
+@public
+def service_worker() -> Response:
+    shell = current_shell(current_app)
+    body = render_template(
+        "capture/sw.js",
+        version=shell.version,
+        static_urls=[url_for("static", filename=f) for f in shell.static_files],
+        page_urls=[url_for(endpoint) for endpoint in SHELL_PAGE_ENDPOINTS],
+        offline_url=url_for("capture.offline"),
+        sync_module=url_for("static", filename="js/capture/sync.js"),
+    )
+    response = Response(body, mimetype="text/javascript")
+    # The worker controls the whole origin, and the browser must see each new version at once.
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/manifest.webmanifest")
+@public
+def manifest() -> Response:
+    def icon(size: int, purpose: str = "any") -> dict[str, str]:
+        name = f"icons/icon-{size}{'-maskable' if purpose == 'maskable' else ''}.png"
+        return {"src": url_for("static", filename=name), "sizes": f"{size}x{size}",
+                "type": "image/png", "purpose": purpose}
+
+    response = jsonify({
+        "name": "Cobranza en campo · IMSS",
+        "short_name": "Cobranza",
+        "description": "Captura de diligencias de notificación y cobro, con o sin conexión.",
+        "lang": "es-MX",
+        "dir": "ltr",
+        "id": url_for("capture.home"),
+        "start_url": url_for("capture.home"),
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#f4f6f8",
+        "theme_color": THEME_COLOR,
+        "icons": [icon(192), icon(512), icon(512, "maskable")],
+    })
+    response.mimetype = "application/manifest+json"
+    response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -1,0 +1,520 @@
+// One diligence on the phone, from arrival to finalize, offline. The page is a shell; the
+// query says what it shows: ?asignacion=ID (start or resume), ?borrador=ID, ?registro=ID
+// (a finalized record, read-only) or ?corrige=ID (a new version of a returned record).
+
+import { checkDiligence, proposeCitatorioAppointment } from "../legal.js";
+import { getAll, getMeta, getOne, setMeta, transact } from "./db.js";
+import { applyVisibility, draftWriter, readValue, relevantNames, watchFields, writeValues } from "./forms.js";
+import { SignaturePad, longEdgeOf, preparePhoto } from "./photos.js";
+import { buildFacts, correctionDraft, draftFromPayload, finalizeDraft, isoToLocalInput } from "./records.js";
+import { requestBackgroundSync } from "./sync.js";
+import {
+  KIND_LABELS, REVIEW_LABELS, STATE_LABELS, counted, formatBytes, formatDateTime, fromTemplate, startApp,
+} from "./ui.js";
+
+const GPS_AUTO_M = 30; // a fix this good is taken without asking
+const GPS_LIMIT_M = 100; // above this the reading is flagged as poor
+const STEP_MINUTES = 15;
+
+const app = await startApp();
+const { ctx, db } = app;
+const tz = ctx.office.timezone;
+const pack = await getMeta(db, "pack");
+const form = document.getElementById("diligence");
+const $ = (id) => document.getElementById(id);
+const say = (id, text) => { $(id).textContent = text; };
+const url = (params) => `${ctx.urls.diligence}?${new URLSearchParams(params)}`;
+const when = (iso, options) => formatDateTime(iso, tz, options);
+
+let draft = null;
+let assignment = null;
+let write = null;
+let pad = null;
+let warnRules = [];
+
+class Blocked extends Error {}
+
+function fail(message) {
+  say("load-error", message);
+  $("load-error").hidden = false;
+}
+
+function showSlot(name, text) {
+  for (const el of document.querySelectorAll(`[data-show="${name}"]`)) el.textContent = text;
+}
+
+function showAssignment(a) {
+  const box = $("assignment-summary");
+  const { debtor, address } = a.document;
+  box.querySelector('[data-field="debtor"]').textContent = debtor.legal_name;
+  box.querySelector('[data-field="document"]').textContent = `${a.document.kind_label} ${a.document.folio}`;
+  box.querySelector('[data-field="address"]').textContent = address.one_line;
+  showSlot("address_origin", address.origin_label || address.origin || "—");
+}
+
+function visibility(values) {
+  applyVisibility(form, values, { role: ctx.user.role, addresseeType: assignment.document.debtor.person_type });
+  const followUp = values.situation === "follow_up" || values["ui.after_citatorio"] === true;
+  form.querySelector("[data-follow-up]").hidden = !followUp;
+  form.querySelector("[data-started]").hidden = !values.situation;
+  if (!$("step-signature").hidden) ensurePad();
+}
+
+// ---- GPS --------------------------------------------------------------------------------------
+
+let watchId = null;
+let reading = null;
+
+function metres(a, b) {
+  const rad = Math.PI / 180;
+  const h = Math.sin(((b.latitude - a.latitude) * rad) / 2) ** 2 + Math.cos(a.latitude * rad)
+    * Math.cos(b.latitude * rad) * Math.sin(((b.longitude - a.longitude) * rad) / 2) ** 2;
+  return 2 * 6371000 * Math.asin(Math.sqrt(h));
+}
+
+function renderGps() {
+  const fix = draft.gps;
+  $("gps-use").hidden = !reading || Boolean(fix && !watchId);
+  $("gps-retry").hidden = !fix || Boolean(watchId);
+  if (reading && watchId) {
+    const accuracy = Math.round(reading.coords.accuracy);
+    say("gps-status", `Precisión actual: ±${accuracy} m (se toma sola al llegar a ±${GPS_AUTO_M} m)`);
+    $("gps-warning").hidden = accuracy <= GPS_LIMIT_M;
+    say("gps-warning", `Precisión baja (±${accuracy} m, límite ${GPS_LIMIT_M} m): espere o salga a un lugar abierto.`);
+  }
+  if (!fix) return;
+  const { address } = assignment.document;
+  const distance = address.latitude == null ? ""
+    : ` · a ${Math.round(metres(fix, address))} m del domicilio registrado`;
+  if (!watchId) say("gps-status", "Posición tomada.");
+  say("gps-fix", `±${Math.round(fix.accuracy_m)} m, ${when(fix.fix_at, { timeStyle: "medium" })}${distance}`);
+  $("gps-warning").hidden = fix.accuracy_m <= GPS_LIMIT_M || Boolean(watchId);
+  if (fix.accuracy_m > GPS_LIMIT_M && !watchId) say("gps-warning", `Precisión baja (±${Math.round(fix.accuracy_m)} m).`);
+}
+
+function stopGps() {
+  if (watchId !== null) navigator.geolocation.clearWatch(watchId);
+  watchId = null;
+}
+
+async function takeFix(position) {
+  stopGps();
+  const c = position.coords;
+  const fix = {
+    latitude: c.latitude, longitude: c.longitude, accuracy_m: Math.round(c.accuracy * 10) / 10,
+    fix_at: new Date(position.timestamp).toISOString(),
+  };
+  draft = await write((d) => { d.gps = fix; });
+  await tick("address_verification", "gps");
+  renderGps();
+  refreshChecks();
+}
+
+function startGps() {
+  if (!("geolocation" in navigator)) {
+    say("gps-status", "Este teléfono no da su posición.");
+    return;
+  }
+  stopGps();
+  say("gps-status", "Buscando señal GPS…");
+  watchId = navigator.geolocation.watchPosition((position) => {
+    reading = position;
+    if (position.coords.accuracy <= GPS_AUTO_M) takeFix(position);
+    else renderGps();
+  }, (error) => {
+    say("gps-status", error.code === 1 ? "Sin permiso de ubicación: actívelo para este sitio."
+      : "No se obtiene señal GPS todavía.");
+  }, { enableHighAccuracy: true, maximumAge: 0, timeout: 60000 });
+}
+
+$("gps-use").addEventListener("click", () => reading && takeFix(reading));
+$("gps-retry").addEventListener("click", startGps);
+
+// ---- answers ----------------------------------------------------------------------------------
+
+async function save(name, value) {
+  if (JSON.stringify(draft.values[name]) === JSON.stringify(value)) return;
+  const now = new Date().toISOString();
+  draft = await write((d) => {
+    d.values[name] = value;
+    if (!name.startsWith("ui.") && name !== "situation") d.entered_at[name] = now;
+    if (name === "situation" && !d.started_at) d.started_at = now;
+  });
+  const field = form.querySelector(`[name="${name}"]`);
+  if (field && "remember" in field.dataset) {
+    await setMeta(db, "remember", { ...(await getMeta(db, "remember", {})), [name]: value });
+  }
+  if (name === "situation" || name === "ui.after_citatorio") await prefillFollowUp();
+  render();
+}
+
+/** Checks a box of a group for the user when the evidence itself says so (GPS fix, photo). */
+async function tick(name, value) {
+  const current = readValue(form, name) || [];
+  if (current.includes(value)) return;
+  writeValues(form, { [name]: [...current, value] });
+  await save(name, [...current, value]);
+}
+
+async function prefillFollowUp() {
+  if (draft.values["ui.citatorio_issued"]) return;
+  // The citatorio captured on this phone, else the one the server knows (another phone's).
+  const citatorios = new Set(["citatorio", "posting_record"]);
+  const local = (await getAll(db, "records"))
+    .filter((r) => r.assignment_id === draft.assignment_id && citatorios.has(r.kind))
+    .map((r) => ({ kind: r.kind, ...r.payload.facts, captured_at: r.finalized_at }));
+  const known = (draft.assignment.visits || []).filter((v) => citatorios.has(v.kind));
+  const previous = [...local, ...known].sort((a, b) => b.captured_at.localeCompare(a.captured_at))[0];
+  if (!previous) {
+    say("follow-up-source", "No hay citatorio registrado para esta asignación: escriba sus datos.");
+    return;
+  }
+  const values = {
+    "ui.citatorio_issued": isoToLocalInput(previous.started_at),
+    "ui.citatorio_appointed": isoToLocalInput(previous.appointment_at),
+  };
+  draft = await write((d) => Object.assign(d.values, values));
+  writeValues(form, values);
+  say("follow-up-source", `Del ${KIND_LABELS[previous.kind].toLowerCase()} del ${when(previous.started_at)}.`);
+}
+
+function showAppointment() {
+  const select = form.querySelector("[data-business-hours]");
+  if (!pack || !draft.started_at) return;
+  const proposed = proposeCitatorioAppointment(draft.started_at, pack, draft.values["ui.appointment_time"] || null);
+  if (!select.options.length) {
+    const [h0, m0] = pack.business_hours.start.split(":").map(Number);
+    const [h1, m1] = pack.business_hours.end.split(":").map(Number);
+    for (let m = h0 * 60 + m0; m <= h1 * 60 + m1; m += STEP_MINUTES) {
+      const hhmm = `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+      select.add(new Option(hhmm, hhmm));
+    }
+  }
+  select.value = proposed.slice(11, 16);
+  showSlot("appointment_date", when(proposed, { weekday: "long", day: "numeric", month: "long", year: "numeric" }));
+}
+
+function render() {
+  visibility(draft.values);
+  showSlot("arrived_at", when(draft.arrived_at, { dateStyle: "short", timeStyle: "medium" }));
+  showSlot("started_at", draft.started_at ? when(draft.started_at, { timeStyle: "medium" }) : "—");
+  showAppointment();
+  refreshChecks();
+}
+
+// ---- photos and signature ---------------------------------------------------------------------
+
+async function storeMedia(item) {
+  await transact(db, "media", "readwrite", (s) => s.media.put({
+    sha256: item.sha256, type: item.type, bytes: item.bytes, data: item.data, uploaded: false,
+    created_at: new Date().toISOString(),
+  }));
+}
+
+async function attach(role, item, multiple) {
+  await storeMedia(item);
+  const entry = {
+    sha256: item.sha256, role, type: item.type, bytes: item.bytes, width: item.width,
+    height: item.height, taken_at: new Date().toISOString(),
+  };
+  draft = await write((d) => {
+    if (!multiple) d.photos = d.photos.filter((p) => p.role !== role);
+    if (!d.photos.some((p) => p.sha256 === entry.sha256 && p.role === role)) d.photos.push(entry);
+  });
+}
+
+async function thumbs(picker, photos, editable) {
+  const list = picker.querySelector("[data-thumbs]");
+  const items = await Promise.all(photos.map(async (p) => {
+    const media = await getOne(db, "media", p.sha256);
+    return fromTemplate("tpl-thumb", {
+      img: (img) => {
+        if (media && media.data) img.src = URL.createObjectURL(new Blob([media.data], { type: p.type }));
+        else img.hidden = true;
+      },
+      size: `${p.width ? `${p.width}×${p.height} px, ` : ""}${formatBytes(p.bytes)}${media && media.data ? "" : " (ya en el servidor)"}`,
+      remove: (button) => {
+        button.hidden = !editable;
+        button.addEventListener("click", async () => {
+          draft = await write((d) => { d.photos = d.photos.filter((x) => !(x.sha256 === p.sha256 && x.role === p.role)); });
+          await thumbs(picker, draft.photos.filter((x) => x.role === p.role), true);
+          refreshChecks();
+        });
+      },
+    });
+  }));
+  list.replaceChildren(...items);
+}
+
+function bindPhotos() {
+  for (const picker of form.querySelectorAll(".photos")) {
+    const role = picker.dataset.role;
+    const multiple = picker.dataset.multiple === "yes";
+    const input = picker.querySelector("[data-photo-input]");
+    const status = picker.querySelector("[data-photo-status]");
+    input.addEventListener("change", async () => {
+      const file = input.files[0];
+      input.value = "";
+      if (!file) return;
+      status.textContent = "Procesando foto…";
+      try {
+        const photo = await preparePhoto(file, longEdgeOf(pack || { photo_long_edge: ctx.office.photo_long_edge }));
+        await attach(role, photo, multiple);
+        status.textContent = "Foto guardada en el teléfono.";
+        if (role === "facade") await tick("address_verification", "photo");
+      } catch {
+        status.textContent = "No se pudo leer la foto; tómela de nuevo.";
+      }
+      await thumbs(picker, draft.photos.filter((p) => p.role === role), true);
+      refreshChecks();
+    });
+  }
+}
+
+let signatureTimer = null;
+
+function ensurePad() {
+  if (pad) return;
+  pad = new SignaturePad($("signature-pad"), () => {
+    clearTimeout(signatureTimer);
+    signatureTimer = setTimeout(saveSignature, 400);
+  });
+  const stored = draft.photos.find((p) => p.role === "signature");
+  if (stored) drawStoredSignature(stored);
+}
+
+async function drawStoredSignature(stored) {
+  const media = await getOne(db, "media", stored.sha256);
+  say("signature-status", "Firma guardada.");
+  if (!media || !media.data) return;
+  const image = await createImageBitmap(new Blob([media.data], { type: stored.type }));
+  const box = $("signature-pad").getBoundingClientRect();
+  pad.ctx.drawImage(image, 0, 0, box.width, box.height);
+}
+
+async function saveSignature() {
+  if (!pad || pad.isEmpty || !write) return;
+  const signature = await pad.toStored();
+  await attach("signature", signature, false);
+  say("signature-status", `Firma guardada (${formatBytes(signature.bytes)}).`);
+  refreshChecks();
+}
+
+$("signature-clear").addEventListener("click", async () => {
+  if (!pad || !write) return;
+  pad.clear();
+  draft = await write((d) => { d.photos = d.photos.filter((p) => p.role !== "signature"); });
+  say("signature-status", "Firma borrada. Pida a la persona que firme de nuevo.");
+  refreshChecks();
+});
+
+// ---- legal checks and finalize ----------------------------------------------------------------
+
+function factsNow(finishedAt = null) {
+  return buildFacts(draft, {
+    assignment, fieldUser: ctx.field_user, pack, relevant: relevantNames(form), finishedAt,
+  });
+}
+
+function findingItems(findings) {
+  return findings.map((f) => fromTemplate("tpl-finding", { rule: f.rule_id, message: f.message }));
+}
+
+function showFindings(findings) {
+  $("findings-block").replaceChildren(...findingItems(findings.filter((f) => f.severity === "block")));
+  $("findings-warn").replaceChildren(...findingItems(findings.filter((f) => f.severity === "warn")));
+}
+
+function refreshChecks() {
+  if (!write) return; // a finalized record shows the findings it was finalized with
+  const button = $("finalize");
+  if (!draft || !draft.values.situation || draft.values.situation === "seizure") {
+    $("review-empty").hidden = false;
+    button.disabled = true;
+    return;
+  }
+  $("review-empty").hidden = true;
+  if (!pack) {
+    say("finalize-status", "Falta el paquete legal de su oficina: sincronice con conexión para poder revisar y finalizar.");
+    button.disabled = true;
+    return;
+  }
+  const findings = checkDiligence(factsNow(), pack, new Date().toISOString());
+  const blocks = findings.filter((f) => f.severity === "block");
+  const warns = findings.filter((f) => f.severity === "warn");
+  showFindings(findings);
+  warnRules = [...new Set(warns.map((f) => f.rule_id))];
+  const box = $("warn-reasons");
+  const existing = new Map([...box.querySelectorAll("textarea")].map((t) => [t.dataset.rule, t.closest("label")]));
+  box.replaceChildren(...warnRules.map((rule) => existing.get(rule) || fromTemplate("tpl-reason", {
+    rule,
+    input: (t) => {
+      t.dataset.rule = rule;
+      t.value = draft.warning_reasons[rule] || "";
+      t.addEventListener("input", async () => {
+        const text = t.value;
+        draft = await write((d) => { d.warning_reasons[rule] = text; });
+        refreshChecks();
+      });
+    },
+  })));
+  const unexplained = warnRules.filter((r) => !(draft.warning_reasons[r] || "").trim());
+  button.disabled = blocks.length > 0 || unexplained.length > 0;
+  if (blocks.length) {
+    say("finalize-status", `No se puede finalizar: ${counted(blocks.length, "punto bloquea", "puntos bloquean")} la diligencia.`);
+  } else if (unexplained.length) {
+    say("finalize-status", `Escriba el motivo de ${counted(unexplained.length, "advertencia", "advertencias")} para continuar.`);
+  } else {
+    say("finalize-status", "Lista para finalizar. Después no podrá modificarse.");
+  }
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  refreshChecks();
+  if ($("finalize").disabled) return;
+  const relevant = relevantNames(form);
+  const reasons = Object.fromEntries(warnRules.map((r) => [r, draft.warning_reasons[r].trim()]));
+  draft = await write(() => {});
+  try {
+    const record = await finalizeDraft(db, draft, {
+      pack, relevant, warningReasons: reasons,
+      judge: (finishedAt) => {
+        const facts = factsNow(finishedAt);
+        const findings = checkDiligence(facts, pack);
+        // R-CAL-3 and every other block: the record is refused here, whatever the button said.
+        if (findings.some((f) => f.severity === "block")) throw new Blocked();
+        if (findings.some((f) => f.severity === "warn" && !reasons[f.rule_id])) throw new Blocked();
+        return { facts, findings };
+      },
+    });
+    stopGps();
+    requestBackgroundSync();
+    location.replace(url({ registro: record.id }));
+  } catch (error) {
+    refreshChecks();
+    say("finalize-status", error instanceof Blocked ? "No se puede finalizar: revise los puntos marcados."
+      : error.message);
+  }
+});
+
+$("restart-now").addEventListener("click", async () => {
+  draft = await write((d) => { d.started_at = new Date().toISOString(); });
+  render();
+});
+
+$("discard").addEventListener("click", async () => {
+  if (!window.confirm("¿Descartar este borrador? Se perderá lo capturado.")) return;
+  await transact(db, "drafts", "readwrite", (s) => s.drafts.delete(draft.id));
+  location.replace(ctx.urls.home);
+});
+
+// ---- the four ways in -------------------------------------------------------------------------
+
+async function openForm(values) {
+  showAssignment(assignment);
+  writeValues(form, values);
+  form.hidden = false;
+  for (const picker of form.querySelectorAll(".photos")) {
+    await thumbs(picker, draft.photos.filter((p) => p.role === picker.dataset.role), Boolean(write));
+  }
+}
+
+async function openDraft(id) {
+  draft = await getOne(db, "drafts", id);
+  if (!draft) {
+    const record = await getOne(db, "records", id);
+    if (record) return location.replace(url({ registro: id }));
+    return fail("Este borrador ya no está en el teléfono.");
+  }
+  assignment = draft.assignment;
+  write = draftWriter(db, draft.id);
+  await openForm(draft.values);
+  watchFields(form, save);
+  bindPhotos();
+  render();
+  if (!draft.gps) startGps();
+  else renderGps();
+  return null;
+}
+
+async function newDraft(assignmentId) {
+  const existing = (await getAll(db, "drafts")).find((d) => d.assignment_id === assignmentId);
+  if (existing) return location.replace(url({ borrador: existing.id }));
+  assignment = await getOne(db, "assignments", assignmentId);
+  if (!assignment) return fail("Esta asignación no está en el teléfono. Conéctese para descargar su lista de trabajo.");
+  showAssignment(assignment);
+  $("arrive").hidden = false;
+  $("arrive-now").addEventListener("click", async () => {
+    const now = new Date().toISOString();
+    const remembered = await getMeta(db, "remember", {});
+    const fresh = {
+      id: crypto.randomUUID(), assignment_id: assignmentId, assignment,
+      values: { "address.text": assignment.document.address.one_line, ...remembered },
+      entered_at: {}, arrived_at: now, started_at: null, gps: null, photos: [],
+      warning_reasons: {}, replaces: null, created_at: now, updated_at: now,
+    };
+    await transact(db, "drafts", "readwrite", (s) => s.drafts.add(fresh));
+    location.replace(url({ borrador: fresh.id }));
+  }, { once: true });
+  return null;
+}
+
+async function draftOfRecord(record) {
+  if (record.draft) return record.draft;
+  const found = await getOne(db, "assignments", record.assignment_id);
+  return found ? draftFromPayload(record.payload, found) : null;
+}
+
+async function showRecord(id) {
+  const record = await getOne(db, "records", id);
+  if (!record) return fail("Esta diligencia no está en el teléfono.");
+  draft = await draftOfRecord(record);
+  if (!draft) return fail("La asignación de esta diligencia ya no está en el teléfono.");
+  assignment = draft.assignment;
+  await openForm(draft.values);
+  $("diligence-fields").disabled = true;
+  render();
+  renderGps();
+  for (const id2 of ["finalize", "discard", "gps-use", "gps-retry", "restart-now", "signature-clear"]) $(id2).hidden = true;
+  $("review-empty").hidden = true;
+  showFindings(record.findings || []);
+  const reasons = Object.entries(record.payload.warning_reasons || {});
+  $("warn-reasons").replaceChildren(...reasons.map(([rule, text]) => fromTemplate("tpl-reason", {
+    rule, input: (t) => { t.value = text; t.readOnly = true; },
+  })));
+  $("finalize-status").textContent = "";
+  const state = record.review ? REVIEW_LABELS[record.review.status] : STATE_LABELS[record.state];
+  const notice = $("record-state");
+  notice.hidden = false;
+  notice.dataset.state = record.review ? record.review.status : record.state;
+  notice.textContent = `${KIND_LABELS[record.kind]} finalizada el ${when(record.finalized_at)} · ${state}`
+    + ` · huella ${record.payload.content_hash.slice(0, 12)}`
+    + (record.review && record.review.observations ? ` · Observaciones: ${record.review.observations}` : "")
+    + (record.replaced_by ? " · Corregida por una nueva versión." : "");
+  if (record.review && record.review.status === "returned" && !record.replaced_by) {
+    const link = document.createElement("a");
+    link.className = "button primary wide";
+    link.href = url({ corrige: record.id });
+    link.textContent = "Corregir (nueva versión)";
+    notice.after(link);
+  }
+  return null;
+}
+
+async function startCorrection(id) {
+  const record = await getOne(db, "records", id);
+  const base = record && !record.replaced_by && (await draftOfRecord(record));
+  if (!base) return location.replace(url({ registro: id }));
+  const fresh = correctionDraft(record, base);
+  await transact(db, "drafts", "readwrite", (s) => s.drafts.add(fresh));
+  return location.replace(url({ borrador: fresh.id }));
+}
+
+const params = new URLSearchParams(window.location.search);
+if (params.has("registro")) await showRecord(params.get("registro"));
+else if (params.has("corrige")) await startCorrection(params.get("corrige"));
+else if (params.has("borrador")) await openDraft(params.get("borrador"));
+else if (params.has("asignacion")) await newDraft(Number(params.get("asignacion")));
+else fail("Elija una asignación en la captura en campo.");
+app.sync(true);

@@ -1,0 +1,228 @@
+// From a draft to a finalized record: the facts of the acta (the shape of
+// fieldapp/legal/facts.py DiligenceFacts), the push record of docs/sync-protocol.md, its
+// content hash (static/js/sync-hash.js) and the device's hash chain.
+
+import { proposeCitatorioAppointment } from "../legal.js";
+import { sealRecord } from "../sync-hash.js";
+import { getMeta, promised, transact } from "./db.js";
+
+// Situation on screen → kind of diligence. A citatorio nobody receives (or that is refused)
+// is fixed at the entrance: its record is a constancia de fijación (R-NOT-4).
+export function kindOf(values) {
+  const situation = values.situation;
+  if (situation === "follow_up") return "notification";
+  if (situation === "citatorio") {
+    const delivery = values["ui.citatorio_delivery"];
+    return delivery === "nobody_present" || delivery === "refused_to_receive" ? "posting_record" : "citatorio";
+  }
+  return situation || null;
+}
+
+function blank(value) {
+  return value === undefined || value === null || value === "" || value === false
+    || (Array.isArray(value) && value.length === 0);
+}
+
+function setPath(target, path, value) {
+  const parts = path.split(".");
+  let node = target;
+  parts.forEach((part, i) => {
+    if (i === parts.length - 1) {
+      node[part] = value;
+    } else {
+      if (node[part] === undefined) node[part] = /^\d+$/.test(parts[i + 1]) ? [] : {};
+      node = node[part];
+    }
+  });
+}
+
+function compact(value) {
+  // Sparse lists (a second neighbour's statement without the first) close up; empty objects go.
+  if (Array.isArray(value)) return value.map(compact).filter((v) => v !== undefined);
+  if (value && typeof value === "object") {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) {
+      const c = compact(v);
+      if (c !== undefined) out[k] = c;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+  return blank(value) ? undefined : value;
+}
+
+/** "12,345.50" or "$ 12345.5" → "12345.50"; anything else stays as typed (the server refuses it). */
+export function decimalText(text) {
+  const cleaned = String(text).replace(/[\s$,]/g, "");
+  return /^\d+(\.\d{1,2})?$/.test(cleaned) ? cleaned : String(text).trim();
+}
+
+/** A wall time typed on the phone (datetime-local) as an instant. The phone's clock is in the
+ * office's zone; the instant keeps the offset the phone applied. */
+export function localInputToIso(text) {
+  if (!text) return null;
+  const moment = new Date(text);
+  return Number.isNaN(moment.getTime()) ? null : moment.toISOString();
+}
+
+export function isoToLocalInput(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/**
+ * The facts of the acta from what the draft holds. `relevant` is the set of field names the
+ * chosen situation shows (hidden sections never leak stale answers into the acta); `now`
+ * stands in for the end when the record is finalized.
+ */
+export function buildFacts(draft, { assignment, fieldUser, pack, relevant, finishedAt = null }) {
+  const values = draft.values || {};
+  const kind = kindOf(values);
+  const facts = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (name.startsWith("ui.") || name === "situation" || !relevant.has(name)) continue;
+    setPath(facts, name, value);
+  }
+  const { debtor, address } = assignment.document;
+  Object.assign(facts, {
+    kind,
+    arrived_at: draft.arrived_at,
+    started_at: draft.started_at,
+    finished_at: finishedAt,
+    addressee_type: debtor.person_type === "person" ? "person" : "company",
+    address: { text: values["address.text"] || address.one_line || null, origin: address.origin || null },
+  });
+  facts.field_user = { ...fieldUser, ...(facts.field_user || {}) };
+  if (values["ui.credential_shown"] && relevant.has("ui.credential_shown")) {
+    Object.assign(facts.field_user, { has_photo: true, has_signature: true });
+  }
+  if (facts.payment && facts.payment.cheque && facts.payment.cheque.amount) {
+    facts.payment.cheque.amount = decimalText(facts.payment.cheque.amount);
+  }
+  if ((kind === "citatorio" || kind === "posting_record") && draft.started_at && pack) {
+    facts.appointment_at = proposeCitatorioAppointment(draft.started_at, pack, values["ui.appointment_time"] || null);
+  }
+  if (kind === "posting_record") facts.posting_reason = values["ui.citatorio_delivery"];
+  if (relevant.has("ui.citatorio_issued")) {
+    facts.citatorio = {
+      issued_at: localInputToIso(values["ui.citatorio_issued"]),
+      appointed_at: localInputToIso(values["ui.citatorio_appointed"]),
+    };
+  }
+  const shown = new Set(Object.keys(values).filter((n) => relevant.has(n) && !blank(values[n])
+    && !n.startsWith("ui.") && n !== "situation"));
+  facts.entered_at = Object.fromEntries(Object.entries(draft.entered_at || {})
+    .filter(([name]) => shown.has(name)));
+  facts.media = (draft.photos || []).filter((p) => relevant.has(`media.${p.role}`))
+    .map((p) => ({ role: p.role, id: p.sha256 }));
+  return compact(facts);
+}
+
+/** The push record (docs/sync-protocol.md) without its hash. */
+export function recordPayload(draft, facts, { capturedAt, previousHash, pack, warningReasons, relevant }) {
+  const media = (draft.photos || []).filter((p) => relevant.has(`media.${p.role}`))
+    .map((p) => ({ sha256: p.sha256, bytes: p.bytes, type: p.type, role: p.role }));
+  return {
+    id: draft.id,
+    kind: facts.kind,
+    assignment_id: draft.assignment_id,
+    captured_at: capturedAt,
+    gps: draft.gps || null,
+    facts,
+    media,
+    previous_hash: previousHash,
+    replaces: draft.replaces || null,
+    warning_reasons: warningReasons,
+    legal_pack_digest: (pack && pack.digest) || null,
+  };
+}
+
+/**
+ * Finalizes a draft: build.judge(finishedAt) gives the final facts and their findings (and
+ * throws to refuse); then this hashes the record, chains it to this device's previous record and, in one
+ * transaction, stores it in the outbox, moves the chain head and deletes the draft. Another
+ * tab finalizing at the same moment only makes this one hash again on the new head.
+ */
+export async function finalizeDraft(db, draft, build) {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const head = await getMeta(db, "chain_head");
+    const capturedAt = new Date().toISOString();
+    const { facts, findings } = build.judge(capturedAt);
+    const payload = await sealRecord(recordPayload(draft, facts, {
+      ...build, capturedAt, previousHash: head ? head.hash : null,
+    }));
+    const record = {
+      id: draft.id, assignment_id: draft.assignment_id, kind: payload.kind, state: "queued",
+      payload, draft, findings, finalized_at: capturedAt, missing_media: payload.media.map((m) => m.sha256),
+      review: null, replaced_by: null,
+    };
+    const stored = await transact(db, ["meta", "drafts", "records"], "readwrite", async (s) => {
+      const current = await promised(s.meta.get("chain_head"));
+      if ((current ? current.value.hash : null) !== payload.previous_hash) return false;
+      if (await promised(s.records.get(draft.id))) throw new Error("Esta diligencia ya fue finalizada.");
+      s.records.put(record);
+      s.meta.put({ key: "chain_head", value: { hash: payload.content_hash, record_id: draft.id } });
+      s.drafts.delete(draft.id);
+      if (draft.replaces) {
+        const old = await promised(s.records.get(draft.replaces));
+        if (old) s.records.put({ ...old, replaced_by: draft.id });
+      }
+      return true;
+    });
+    if (stored) return record;
+  }
+  throw new Error("No se pudo encadenar la diligencia; intente de nuevo.");
+}
+
+const DERIVED_FACTS = new Set(["kind", "schema", "arrived_at", "started_at", "finished_at", "addressee_type",
+  "address", "entered_at", "media", "appointment_at", "posting_reason", "citatorio", "prefilled"]);
+
+function flatten(value, path, out) {
+  if (value && typeof value === "object" && !(Array.isArray(value) && typeof value[0] !== "object")) {
+    for (const [k, v] of Object.entries(value)) flatten(v, path ? `${path}.${k}` : k, out);
+  } else {
+    out[path] = value;
+  }
+}
+
+/** The answers of a record the server sent back (returned for correction, this phone never
+ * had it or was wiped since): the inverse of buildFacts. */
+export function draftFromPayload(payload, assignment) {
+  const facts = payload.facts;
+  const values = {};
+  for (const [k, v] of Object.entries(facts)) if (!DERIVED_FACTS.has(k)) flatten(v, k, values);
+  for (const name of Object.keys(values)) {
+    if (name.startsWith("field_user.") && name !== "field_user.legal_basis") delete values[name];
+  }
+  const kind = payload.kind;
+  values.situation = { posting_record: "citatorio" }[kind] || (kind === "notification" && facts.citatorio ? "follow_up" : kind);
+  if (kind === "citatorio" || kind === "posting_record") {
+    values["ui.citatorio_delivery"] = facts.posting_reason || "person";
+    if (facts.appointment_at) values["ui.appointment_time"] = facts.appointment_at.slice(11, 16);
+  }
+  if (facts.citatorio) {
+    values["ui.after_citatorio"] = kind === "payment_demand";
+    values["ui.citatorio_issued"] = isoToLocalInput(facts.citatorio.issued_at);
+    values["ui.citatorio_appointed"] = isoToLocalInput(facts.citatorio.appointed_at);
+  }
+  values["ui.credential_shown"] = Boolean(facts.field_user && facts.field_user.has_photo);
+  values["address.text"] = facts.address ? facts.address.text : "";
+  return {
+    id: payload.id, assignment_id: payload.assignment_id, assignment, values,
+    entered_at: facts.entered_at || {}, arrived_at: facts.arrived_at, started_at: facts.started_at,
+    gps: payload.gps, photos: payload.media.map((m) => ({ ...m })), warning_reasons: payload.warning_reasons || {},
+    replaces: payload.replaces, created_at: payload.captured_at,
+  };
+}
+
+/** A new draft correcting a returned record: same answers, a new id, naming what it replaces. */
+export function correctionDraft(record, old) {
+  return {
+    ...old,
+    id: crypto.randomUUID(),
+    replaces: record.id,
+    warning_reasons: {},
+    created_at: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,339 @@
+// The outbox runner: sends finalized diligences and their photos to /api/sync/v1 and pulls
+// the worklist, for the page and for the service worker (Background Sync) alike.
+//
+// - A record stays on the phone until the server acknowledges it (accepted or duplicate);
+//   then its missing photos are uploaded one by one (PUT media/{sha256}, raw bytes); it is
+//   complete when the server is missing none of them.
+// - Identical resends are harmless by protocol (duplicate), so an upload cut halfway is simply
+//   sent again: nothing is duplicated.
+// - One bad record never blocks the others: per-record results, a failing batch is retried
+//   record by record, a refused photo marks only its record.
+// - A dead network or a server error stops the run and schedules the next one with
+//   exponential backoff (5 s doubling to 15 min, with jitter); `force` skips the wait.
+
+import { getAll, getMeta, openUserDb, promised, registeredUsers, setMeta, transact } from "./db.js";
+
+export const CHANNEL = "fieldapp-capture";
+export const SYNC_TAG = "fieldapp-outbox";
+const BATCH_SIZE = 20;
+const BASE_DELAY_MS = 5000;
+const MAX_DELAY_MS = 15 * 60 * 1000;
+const OPEN_STATES = new Set(["queued", "sent"]);
+
+class HttpError extends Error {
+  constructor(status, body) {
+    super(`HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+
+  get transient() {
+    return this.status >= 500 || this.status === 408 || this.status === 429;
+  }
+}
+
+function announce(userId, what) {
+  if (typeof BroadcastChannel === "undefined") return;
+  const channel = new BroadcastChannel(CHANNEL);
+  channel.postMessage({ type: what, user_id: userId });
+  channel.close();
+}
+
+async function call(device, method, path, { json, body, type } = {}) {
+  const headers = { Authorization: `Bearer ${device.token}`, Accept: "application/json" };
+  if (json !== undefined) headers["Content-Type"] = "application/json";
+  if (type) headers["Content-Type"] = type;
+  const response = await fetch(device.api + path, {
+    method, headers, credentials: "omit", cache: "no-store",
+    body: json !== undefined ? JSON.stringify(json) : body,
+  });
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new HttpError(response.status, data);
+  return data;
+}
+
+function errorsOf(error) {
+  const body = error.body || {};
+  if (Array.isArray(body.errors)) return body.errors;
+  if (body.error) return [{ field: "", rule: body.error.code, message: body.error.message }];
+  return [{ field: "", rule: `HTTP-${error.status}`, message: "El servidor no aceptó el registro." }];
+}
+
+// ---- push -----------------------------------------------------------------------------------
+
+function applyResult(record, result) {
+  const next = { ...record, errors: [] };
+  if (result.status === "accepted" || result.status === "duplicate") {
+    next.missing_media = result.missing_media || [];
+    next.state = result.complete ? "complete" : "sent";
+    next.acknowledged_at = next.acknowledged_at || new Date().toISOString();
+    next.server = { version: result.version, chain_status: result.chain_status, flags: result.flags,
+      findings: result.findings };
+    if (!next.review) next.review = { status: result.review_state };
+  } else if (result.status === "conflict") {
+    next.state = "conflict";
+    next.errors = [{ field: "id", rule: result.error.code, message: result.error.message }];
+  } else {
+    next.state = "rejected";
+    next.errors = result.errors || [];
+  }
+  return next;
+}
+
+async function saveRecords(db, records) {
+  await transact(db, "records", "readwrite", (s) => records.forEach((r) => s.records.put(r)));
+}
+
+async function pushBatch(db, device, records) {
+  const body = { device_time: new Date().toISOString(), records: records.map((r) => r.payload) };
+  const answer = await call(device, "POST", "/push", { json: body });
+  const byId = new Map((answer.results || []).map((r) => [r.id, r]));
+  await saveRecords(db, records.filter((r) => byId.has(r.id))
+    .map((r) => applyResult(r, byId.get(r.id))));
+}
+
+async function pushRecords(db, device, records) {
+  for (let i = 0; i < records.length; i += BATCH_SIZE) {
+    const batch = records.slice(i, i + BATCH_SIZE);
+    try {
+      await pushBatch(db, device, batch);
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.transient || error.status === 401) throw error;
+      // The batch as a whole was refused: send each record alone, so only the bad one stays.
+      for (const record of batch) {
+        try {
+          await pushBatch(db, device, [record]);
+        } catch (single) {
+          if (!(single instanceof HttpError) || single.transient || single.status === 401) throw single;
+          await saveRecords(db, [{ ...record, state: "rejected", errors: errorsOf(single) }]);
+        }
+      }
+    }
+  }
+}
+
+// ---- media ----------------------------------------------------------------------------------
+
+async function uploadMedia(db, device, record) {
+  for (const sha of record.missing_media || []) {
+    const media = await transact(db, "media", "readonly", (s) => promised(s.media.get(sha)));
+    if (!media || !media.data) {
+      await saveRecords(db, [{ ...record, state: "rejected", errors: [{ field: "media", rule: "S-MEDIA",
+        message: "El archivo ya no está en el teléfono." }] }]);
+      return false;
+    }
+    let answer;
+    try {
+      answer = await call(device, "PUT", `/media/${sha}`, { body: media.data, type: media.type });
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.transient || error.status === 401) throw error;
+      // Not referenced: the server lost or never kept the record; send it again first.
+      const retry = error.body && error.body.error && error.body.error.code === "media_not_referenced";
+      await saveRecords(db, [retry ? { ...record, state: "queued" }
+        : { ...record, state: "rejected", errors: errorsOf(error) }]);
+      return false;
+    }
+    await transact(db, ["media", "records"], "readwrite", async (s) => {
+      s.media.put({ ...media, uploaded: true });
+      for (const id of answer.completed_records || []) {
+        const done = await promised(s.records.get(id));
+        if (done) s.records.put({ ...done, state: "complete", missing_media: [] });
+      }
+    });
+    announce(device.user_id, "progress");
+  }
+  return true;
+}
+
+async function completeUploads(db, device) {
+  const sent = (await getAll(db, "records")).filter((r) => r.state === "sent");
+  const uploaded = [];
+  for (const record of sent) {
+    if (await uploadMedia(db, device, record)) uploaded.push(record.id);
+  }
+  // Ask again about any record the uploads did not complete: the server names what it lacks.
+  const still = (await getAll(db, "records")).filter((r) => uploaded.includes(r.id) && r.state === "sent");
+  if (still.length) await pushRecords(db, device, still);
+}
+
+/** Frees the bytes of photos the server holds once no open record or draft needs them, and
+ * forgets photos taken and then removed from every draft (after an hour, so a photo being
+ * attached right now is never caught between its two writes). */
+async function pruneMedia(db) {
+  const [records, drafts] = await Promise.all([getAll(db, "records"), getAll(db, "drafts")]);
+  const needed = new Set();
+  const known = new Set();
+  for (const r of records) {
+    for (const m of r.payload.media) {
+      known.add(m.sha256);
+      if (OPEN_STATES.has(r.state)) needed.add(m.sha256);
+    }
+  }
+  for (const d of drafts) (d.photos || []).forEach((p) => { needed.add(p.sha256); known.add(p.sha256); });
+  const hourAgo = new Date(Date.now() - 3600 * 1000).toISOString();
+  await transact(db, "media", "readwrite", async (s) => {
+    for (const media of await promised(s.media.getAll())) {
+      if (!known.has(media.sha256) && !media.uploaded && media.created_at < hourAgo) s.media.delete(media.sha256);
+      else if (media.uploaded && media.data && !needed.has(media.sha256)) s.media.put({ ...media, data: null });
+    }
+  });
+}
+
+// ---- pull -----------------------------------------------------------------------------------
+
+const OPEN_ASSIGNMENTS = new Set(["pending", "in_progress", "returned"]);
+
+async function pull(db, device) {
+  const cursor = await getMeta(db, "cursor");
+  const pack = await getMeta(db, "pack");
+  const query = new URLSearchParams();
+  if (cursor) query.set("cursor", cursor);
+  if (pack) query.set("pack", pack.digest);
+  const answer = await call(device, "GET", `/pull?${query}`);
+  await applyPull(db, answer);
+}
+
+function reviewOf(d) {
+  return { status: d.review_state, observations: d.review ? d.review.observations : null,
+    reason: d.review ? d.review.reason : null, at: d.review ? d.review.at : null };
+}
+
+async function applyPull(db, answer) {
+  await transact(db, ["assignments", "records", "meta"], "readwrite", async (s) => {
+    if (answer.full) s.assignments.clear();
+    for (const assignment of answer.assignments) {
+      // Withdrawn or done: the phone drops it; what was captured on it stays (records keep a copy).
+      if (OPEN_ASSIGNMENTS.has(assignment.status)) s.assignments.put(assignment);
+      else s.assignments.delete(assignment.id);
+    }
+    for (const d of answer.diligences) {
+      const record = await promised(s.records.get(d.id));
+      if (record) {
+        const state = d.complete ? "complete" : record.state;
+        s.records.put({ ...record, state, review: reviewOf(d),
+          replaced_by: record.replaced_by || d.superseded_by });
+      } else if (d.content && d.review_state === "returned") {
+        // Returned for correction but no longer on this phone (wiped, or another phone).
+        s.records.put({ id: d.id, assignment_id: d.assignment_id, kind: d.kind, state: "complete",
+          payload: d.content, draft: null, findings: [], finalized_at: d.content.captured_at,
+          missing_media: [], review: reviewOf(d), replaced_by: null, from_server: true });
+      }
+    }
+    if (answer.legal_pack) s.meta.put({ key: "pack", value: answer.legal_pack });
+    s.meta.put({ key: "user", value: answer.user });
+    s.meta.put({ key: "cursor", value: answer.cursor });
+    s.meta.put({ key: "pulled_at", value: new Date().toISOString() });
+  });
+}
+
+// ---- the run --------------------------------------------------------------------------------
+
+function delayFor(attempts) {
+  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+async function runOnce(db, device) {
+  const records = await getAll(db, "records");
+  await pushRecords(db, device, records.filter((r) => r.state === "queued")
+    .sort((a, b) => a.finalized_at.localeCompare(b.finalized_at)));
+  await completeUploads(db, device);
+  await pull(db, device);
+  await pruneMedia(db);
+}
+
+async function withLock(name, fn) {
+  if (!(typeof navigator !== "undefined" && navigator.locks)) return fn();
+  return navigator.locks.request(name, { ifAvailable: true }, (lock) => (lock ? fn() : "busy"));
+}
+
+/**
+ * One sync of one user's phone data. Resolves to "done", "busy", "waiting" (backoff),
+ * "not_enrolled", "revoked" or "failed".
+ */
+export async function syncUser(userId, { force = false } = {}) {
+  const db = await openUserDb(userId);
+  const device = await getMeta(db, "device");
+  if (!device) return "not_enrolled";
+  if (device.revoked) return "revoked";
+  const backoff = await getMeta(db, "backoff", { attempts: 0, next_at: 0 });
+  if (!force && Date.now() < backoff.next_at) return "waiting";
+  return withLock(`fieldapp-sync-${userId}`, async () => {
+    announce(userId, "started");
+    try {
+      await runOnce(db, { ...device, user_id: userId });
+      await setMeta(db, "backoff", { attempts: 0, next_at: 0, last_ok_at: new Date().toISOString() });
+      return "done";
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 401) {
+        await setMeta(db, "device", { ...device, revoked: true });
+        return "revoked";
+      }
+      const attempts = backoff.attempts + 1;
+      await setMeta(db, "backoff", {
+        attempts, next_at: Date.now() + delayFor(attempts), last_ok_at: backoff.last_ok_at || null,
+        last_error: error instanceof HttpError ? `HTTP ${error.status}` : "network",
+      });
+      return "failed";
+    } finally {
+      announce(userId, "finished");
+    }
+  });
+}
+
+/** Every user who keeps data on this phone (the service worker's Background Sync). */
+export async function syncAllUsers() {
+  const users = await registeredUsers();
+  const results = [];
+  for (const user of users) results.push(await syncUser(user.user_id, { force: true }));
+  if (results.includes("failed")) throw new Error("sync failed; the browser will retry");
+  return results;
+}
+
+/** Asks the browser to run the outbox when the network is back, even with the app closed. */
+export async function requestBackgroundSync() {
+  try {
+    const registration = await navigator.serviceWorker.ready;
+    if (registration.sync) await registration.sync.register(SYNC_TAG);
+    return Boolean(registration.sync);
+  } catch {
+    return false;
+  }
+}
+
+/** Keeps a device token for the user, in IndexedDB only, and starts a fresh chain state. */
+export async function keepEnrollment(userId, api, enrollment) {
+  const db = await openUserDb(userId);
+  await setMeta(db, "device", { device_id: enrollment.device_id, token: enrollment.token, api,
+    enrolled_at: enrollment.enrolled_at || new Date().toISOString() });
+  await setMeta(db, "backoff", { attempts: 0, next_at: 0 });
+}
+
+/** Enrolls this phone for the user with their password (POST devices). */
+export async function enroll(userId, api, username, password, deviceName) {
+  const response = await fetch(`${api}/devices`, {
+    method: "POST", credentials: "omit", cache: "no-store",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ username, password, device_name: deviceName }),
+  });
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new HttpError(response.status, data);
+  await keepEnrollment(userId, api, data);
+  return data.device_id;
+}
+
+/** Gives the token back to the server (logout); a dead network only leaves it to expire by
+ * revocation at the office. */
+export async function revokeDevice(userId) {
+  const db = await openUserDb(userId);
+  const device = await getMeta(db, "device");
+  if (!device || device.revoked) return false;
+  try {
+    await call(device, "DELETE", "/devices/current");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export { HttpError };

@@ -1,0 +1,115 @@
+// fieldapp service worker, shell version {{ version }} (served by fieldapp/capture/views.py).
+//
+// - install: precache the versioned shell (static files + offline page) and, best effort, the
+//   HTML of the field pages; take over at once (skipWaiting + clients.claim), so an update
+//   rolls out on the next load. Queued diligences live in IndexedDB, untouched by updates.
+// - fetch: static files cache-first; pages network-first (short timeout on a weak signal),
+//   then the cached copy, then the offline page. The sync API is never cached.
+// - sync: Background Sync sends the outbox even when no page of the app is open.
+import { syncAllUsers } from {{ sync_module|tojson }};
+
+const VERSION = {{ version|tojson }};
+const SHELL_CACHE = `fieldapp-shell-${VERSION}`;
+const PAGES_CACHE = "fieldapp-pages";
+const STATIC_URLS = {{ static_urls|tojson }};
+const PAGE_URLS = {{ page_urls|tojson }};
+const OFFLINE_URL = {{ offline_url|tojson }};
+const SHELL_PAGE_PREFIX = "/captura/";
+const NETWORK_TIMEOUT_MS = 4000;
+const STATIC_SET = new Set(STATIC_URLS);
+
+async function precachePages() {
+  const cache = await caches.open(PAGES_CACHE);
+  await Promise.all(PAGE_URLS.map(async (url) => {
+    try {
+      const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+      if (response.ok && !response.redirected) await cache.put(url, response);
+    } catch {
+      // Offline or signed out: the page is cached on the next online visit instead.
+    }
+  }));
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const shell = await caches.open(SHELL_CACHE);
+    await shell.addAll([...STATIC_URLS, OFFLINE_URL].map((url) => new Request(url, { cache: "no-store" })));
+    await precachePages();
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names.filter((n) => n.startsWith("fieldapp-shell-") && n !== SHELL_CACHE)
+      .map((n) => caches.delete(n)));
+    await self.clients.claim();
+  })());
+});
+
+function pageKey(url) {
+  // Every /captura/ page is one shell whatever its query string (the phone reads the query).
+  return url.pathname.startsWith(SHELL_PAGE_PREFIX) ? url.origin + url.pathname : url.href;
+}
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), ms);
+    promise.then((v) => { clearTimeout(timer); resolve(v); },
+      (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+async function cachedPage(url) {
+  const cache = await caches.open(PAGES_CACHE);
+  return (await cache.match(pageKey(url), { ignoreVary: true }))
+    || (await cache.match(url.origin + url.pathname, { ignoreVary: true }));
+}
+
+async function page(request, url) {
+  const network = fetch(request);
+  try {
+    const response = await withTimeout(network, NETWORK_TIMEOUT_MS);
+    const type = response.headers.get("Content-Type") || "";
+    if (request.mode === "navigate" && response.ok && !response.redirected && type.startsWith("text/html")) {
+      const copy = response.clone();
+      caches.open(PAGES_CACHE).then((cache) => cache.put(pageKey(url), copy));
+    }
+    return response;
+  } catch {
+    const cached = await cachedPage(url);
+    if (cached) return cached;
+    if (request.mode === "navigate") {
+      return (await caches.match(OFFLINE_URL)) || Response.error();
+    }
+    // A fragment request must not receive a whole page: let the caller see it failed.
+    return new Response("", { status: 503, statusText: "Sin conexión" });
+  }
+}
+
+async function staticFile(request) {
+  const cached = await caches.match(request, { ignoreSearch: true, cacheName: SHELL_CACHE });
+  return cached || fetch(request);
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")
+      || url.pathname === "/sw.js") return;
+  if (STATIC_SET.has(url.pathname)) {
+    event.respondWith(staticFile(request));
+  } else if (!url.pathname.startsWith("/static/")) {
+    event.respondWith(page(request, url));
+  }
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "fieldapp-outbox") event.waitUntil(syncAllUsers("background-sync"));
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "sync") event.waitUntil(syncAllUsers("message"));
+});

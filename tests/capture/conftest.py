@@ -1,0 +1,203 @@
+"""Fixtures of the capture tests: the real app served by a real server thread on 127.0.0.1 (a
+secure context, so service workers run without TLS), which can be stopped and started again on
+the same port (the only reliable dead network across a browser restart, see
+../shared/recipes/browser-tests.md), a switch that cuts photo uploads halfway, and a phone:
+Debian's Chromium with a persistent profile, the office's time zone, fake GPS and a clock set
+to a chosen moment of the office's day."""
+
+from __future__ import annotations
+
+import io
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import Flask
+from PIL import Image
+from playwright.sync_api import BrowserContext, BrowserType, Page, expect
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from fieldapp.extensions import db
+from fieldapp.legal.services import field_pack_for
+from fieldapp.offices.services import office_today
+from tests.conftest import PASSWORD, make_test_app
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+PHONE = {"width": 360, "height": 800}
+TZ = "America/Mexico_City"
+ADDRESS_AT = (20.6767, -103.3475)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class UploadCutter:
+    """WSGI middleware: while `cutting`, every photo upload (PUT /api/sync/v1/media/…) has half
+    of its body read and then its TCP connection torn down, as a dropping 3G link does. The
+    app still sees the truncated request and must store nothing."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.cutting = False
+        self.cut = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if (self.cutting and environ["REQUEST_METHOD"] == "PUT"
+                and environ["PATH_INFO"].startswith("/api/sync/v1/media/")):
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            half = environ["wsgi.input"].read(length // 2)
+            environ["wsgi.input"] = io.BytesIO(half)  # the app gets what arrived, then EOF
+            sock: socket.socket = environ["werkzeug.socket"]
+            sock.shutdown(socket.SHUT_RDWR)
+            with self.lock:
+                self.cut += 1
+        return self.app(environ, start_response)
+
+
+class LiveServer:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.cutter = UploadCutter(app)
+        self.port = 0
+        self.server: BaseWSGIServer | None = None
+        self.thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        # Same port on a restart (HTTPServer sets SO_REUSEADDR): the phone's origin is the same.
+        self.server = make_server("127.0.0.1", self.port, self.cutter, threaded=True,
+                                  request_handler=_QuietHandler)
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            assert self.thread is not None
+            self.thread.join(10)
+            self.server = None
+
+
+@pytest.fixture
+def live_server(database_url: str, tmp_path: Path, app: Flask) -> Iterator[LiveServer]:
+    served = make_test_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    server = LiveServer(served)
+    server.start()
+    yield server
+    server.stop()
+    with served.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def business_moment(office: Any, at: time, after: date | None = None) -> datetime:
+    """The first business day of the office's pack after `after` (default: today), at `at`."""
+    today = office_today(office)
+    pack = field_pack_for(office, today)
+    closed = {d["date"] for d in pack["non_business_days"]}
+    day = (after or today) + timedelta(days=1)
+    while day.weekday() >= 5 or day.isoformat() in closed:
+        day += timedelta(days=1)
+    return datetime.combine(day, at, tzinfo=ZoneInfo(TZ))
+
+
+CLOCK_SCRIPT = """
+(() => {
+  const shift = %d;
+  const RealDate = Date;
+  class PhoneDate extends RealDate {
+    constructor(...args) { if (args.length === 0) super(RealDate.now() + shift); else super(...args); }
+    static now() { return RealDate.now() + shift; }
+  }
+  globalThis.Date = PhoneDate;
+})();
+"""
+
+
+@dataclass
+class Phone:
+    """A field user's phone: a persistent Chromium profile that survives restarts."""
+
+    browser_type: BrowserType
+    launch_args: dict[str, Any]
+    profile: Path
+    server: LiveServer
+    moment: datetime | None = None
+    context: BrowserContext | None = None
+
+    def open(self, offline: bool = False) -> Page:
+        options: dict[str, Any] = {
+            "viewport": PHONE, "timezone_id": TZ, "locale": "es-MX", "offline": offline,
+            "permissions": ["geolocation"],
+            "geolocation": {"latitude": ADDRESS_AT[0] + 0.0002, "longitude": ADDRESS_AT[1],
+                            "accuracy": 12},
+        }
+        self.context = self.browser_type.launch_persistent_context(
+            str(self.profile), **self.launch_args, **options)
+        if self.moment is not None:
+            shift_ms = int((self.moment.timestamp() - datetime.now().timestamp()) * 1000)
+            self.context.add_init_script(CLOCK_SCRIPT % shift_ms)
+        self.context.set_default_timeout(20_000)
+        return self.context.pages[0] if self.context.pages else self.context.new_page()
+
+    def close(self) -> None:
+        if self.context is not None:
+            self.context.close()
+            self.context = None
+
+    def login(self, page: Page, username: str) -> None:
+        page.goto(self.server.url + "/entrar")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/campo/")
+
+    def enroll(self, page: Page) -> None:
+        page.goto(self.server.url + "/captura/")
+        page.fill("#enroll-form input[name=password]", PASSWORD)
+        page.click("#enroll-form button[type=submit]")
+        expect(page.locator("#enroll")).to_be_hidden()
+        expect(page.locator("#assignments-note")).to_contain_text("Lista descargada")
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+@pytest.fixture
+def phone(browser_type: BrowserType, browser_type_launch_args: dict[str, Any], tmp_path: Path,
+          live_server: LiveServer) -> Iterator[Phone]:
+    device = Phone(browser_type, browser_type_launch_args, tmp_path / "profile", live_server)
+    yield device
+    device.close()
+
+
+def camera_jpeg(path: Path, size: tuple[int, int] = (4000, 3000), orientation: int | None = None,
+                colour: tuple[int, int, int] = (120, 140, 90)) -> Path:
+    """A camera-sized JPEG with a red band on its top edge (as stored), and an optional EXIF
+    orientation tag (6: the phone was held upright, the pixels lie on their side)."""
+    image = Image.new("RGB", size, colour)
+    image.paste((200, 30, 30), (0, 0, size[0], size[1] // 10))
+    exif = Image.Exif()
+    exif[0x010F] = "Cámara de prueba"
+    if orientation is not None:
+        exif[0x0112] = orientation
+    image.save(path, "JPEG", quality=85, exif=exif.tobytes())
+    return path
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
