@@ -49,9 +49,10 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.field.views import bp as field_bp
     from fieldapp.imports.views import bp as imports_bp
     from fieldapp.health.views import bp as health_bp
+    from fieldapp.legal.views import bp as legal_bp
     from fieldapp.review.views import bp as review_bp
 
-    for bp in (auth_bp, field_bp, capture_bp, review_bp, admin_bp, health_bp, imports_bp):
+    for bp in (auth_bp, field_bp, capture_bp, review_bp, admin_bp, health_bp, imports_bp, legal_bp):
         app.register_blueprint(bp)
 
 

@@ -22,6 +22,7 @@ def _register_commands() -> None:
     from fieldapp.backup.commands import backup_command, restore_command
     from fieldapp.demo.commands import demo_command, serve_command
     from fieldapp.imports.commands import import_credits_command
+    from fieldapp.legal.commands import institute_days_command, sweep_enforceable_command
 
     main.add_command(create_user_command)
     main.add_command(backup_command)
@@ -29,6 +30,8 @@ def _register_commands() -> None:
     main.add_command(import_credits_command)
     main.add_command(demo_command)
     main.add_command(serve_command)
+    main.add_command(sweep_enforceable_command)
+    main.add_command(institute_days_command)
 
 
 _register_commands()

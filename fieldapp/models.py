@@ -3,6 +3,7 @@
 from fieldapp.assignments.models import Assignment
 from fieldapp.audit.models import AuditEvent
 from fieldapp.auth.models import LoginAttempt, User
+from fieldapp.legal.models import CostBracketRow, LegalParameterSet, NonBusinessDay
 from fieldapp.offices.models import Office, Sector
 from fieldapp.portfolio.models import (
     Address,
@@ -17,12 +18,15 @@ __all__ = [
     "Address",
     "Assignment",
     "AuditEvent",
+    "CostBracketRow",
     "Credit",
     "CreditStatusChange",
     "Debtor",
     "Document",
     "EmployerRegistration",
+    "LegalParameterSet",
     "LoginAttempt",
+    "NonBusinessDay",
     "Office",
     "Sector",
     "User",

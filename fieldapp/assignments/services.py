@@ -14,6 +14,7 @@ from fieldapp.assignments.models import OPEN_STATUSES, Assignment
 from fieldapp.audit.services import record
 from fieldapp.auth.models import FIELD_ROLES, User
 from fieldapp.extensions import db
+from fieldapp.legal.services import assignment_refusals
 from fieldapp.portfolio.models import Address, Credit, Document
 from fieldapp.portfolio.services import stops_field_work
 
@@ -48,6 +49,10 @@ def _check_assignable(document: Document, user: User) -> None:
         )
     if document.kind == "execution_order" and user.role != "executor":
         raise AssignmentError("Un mandamiento de ejecución sólo se asigna a un ejecutor.")
+    refusals = assignment_refusals(document)  # R-DL-2: only enforceable credits
+    if refusals:
+        raise AssignmentError(f"El documento {document.folio} no puede asignarse (R-DL-2): "
+                              + "; ".join(refusals))
 
 
 def assign(document: Document, user: User, due_on: date, *, actor: User) -> Assignment:

@@ -14,7 +14,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields import FieldList
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from fieldapp.legal.models import COST_BASES
 from fieldapp.offices.models import PHOTO_LONG_EDGES
@@ -49,21 +49,20 @@ class BracketForm(Form):
         return all(f.data in (None, "") for f in (self.valid_from, self.valid_to, self.minimum,
                                                    self.maximum, self.rate_percent))
 
-    def validate_valid_from(self, field: DateField) -> None:
-        if not self.is_blank and field.data is None:
-            raise ValidationError("Indique desde cuándo rige el periodo.")
-
-    def validate_minimum(self, field: DecimalField) -> None:
-        if not self.is_blank and field.data is None:
-            raise ValidationError("Indique el mínimo.")
-
-    def validate_maximum(self, field: DecimalField) -> None:
-        if not self.is_blank and field.data is None:
-            raise ValidationError("Indique el máximo.")
-
-    def validate_rate_percent(self, field: DecimalField) -> None:
-        if not self.is_blank and field.data is None:
-            raise ValidationError("Indique la tasa.")
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        # Optional() stops each field's own chain when empty, so completeness is checked here:
+        # a row is either blank (ignored) or has its start, minimum, maximum and rate.
+        valid = super().validate(extra_validators)
+        if self.is_blank:
+            return valid
+        required = ((self.valid_from, "Indique desde cuándo rige el periodo."),
+                    (self.minimum, "Indique el mínimo."), (self.maximum, "Indique el máximo."),
+                    (self.rate_percent, "Indique la tasa."))
+        for f, message in required:
+            if f.data is None and not f.errors:
+                f.errors = [*f.errors, message]
+                valid = False
+        return valid
 
 
 class ParameterSetForm(FlaskForm):
@@ -78,7 +77,7 @@ class ParameterSetForm(FlaskForm):
         DataRequired("Indique la hora de inicio.")])
     business_hours_end = TimeField("Fin del horario hábil", validators=[
         DataRequired("Indique la hora de fin.")])
-    cost_base = SelectField("Base de los gastos de ejecución", choices=list(COST_BASES.items()))
+    cost_base = SelectField("Base de los gastos de ejecución", choices=dict(COST_BASES))
     brackets = FieldList(FormField(BracketForm), min_entries=1)
     note = TextAreaField("Motivo o fundamento del cambio", validators=[
         DataRequired("Escriba el motivo o fundamento del cambio."), Length(max=300)])
@@ -87,7 +86,7 @@ class ParameterSetForm(FlaskForm):
 class PhotoSizeForm(FlaskForm):
     photo_long_edge = SelectField(
         "Lado mayor de las fotos (píxeles)", coerce=int,
-        choices=[(n, f"{n} px") for n in PHOTO_LONG_EDGES])
+        choices={str(n): f"{n} px" for n in PHOTO_LONG_EDGES})
 
 
 class SweepForm(FlaskForm):

@@ -296,10 +296,10 @@ def enforce_credit(credit_id: int) -> Response:
         db.session.rollback()
     else:
         db.session.commit()
+    # A refusal is an answer, not a client error: 200, so htmx swaps the row with its reasons.
     return render_page_or_fragment(
         "legal/enforce_result.html",
         "legal/_deadline_row.html",
-        status=200 if not refusals else 422,
         row=deadline_row(credit, today),
         refusals=refusals,
         today=today,
