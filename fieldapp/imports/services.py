@@ -54,7 +54,7 @@ T = TypeVar("T")
 RawRecord = tuple[int, Mapping[str, str | None]]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class RowProblem:
     line: int
     message: str  # Spanish, for the admin who prepared the file
@@ -65,7 +65,7 @@ class ImportRejected(Exception):
 
     def __init__(self, problems: Sequence[RowProblem]) -> None:
         super().__init__(f"{len(problems)} problemas")
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=lambda p: p.line)  # stable: a row's columns in order
 
     @property
     def bad_lines(self) -> int:
@@ -321,9 +321,9 @@ class _Known:
                 known.debtors[(debtor.office_id, debtor.rfc)] = debtor
         debtor_ids = [d.id for d in known.debtors.values()]
         for chunk in _chunks(debtor_ids):
-            known.registrations.update(db.session.execute(
+            known.registrations.update((debtor_id, number) for debtor_id, number in db.session.execute(
                 select(EmployerRegistration.debtor_id, EmployerRegistration.number)
-                .where(EmployerRegistration.debtor_id.in_(chunk))).tuples())
+                .where(EmployerRegistration.debtor_id.in_(chunk))))
             for address in db.session.scalars(select(Address).where(Address.debtor_id.in_(chunk))):
                 key = address_key(address.origin, address.street, address.exterior_number,
                                   address.interior_number)
@@ -338,15 +338,15 @@ class _Known:
         rfc_of = {d.id: d.rfc for d in known.debtors.values()}
         others = sorted({x.debtor_id for x in [*credits, *documents]} - rfc_of.keys())
         for chunk in _chunks(others):
-            rfc_of.update(db.session.execute(
-                select(Debtor.id, Debtor.rfc).where(Debtor.id.in_(chunk))).tuples())
+            rfc_of.update((debtor_id, rfc) for debtor_id, rfc in db.session.execute(
+                select(Debtor.id, Debtor.rfc).where(Debtor.id.in_(chunk))))
         known.credits = {(c.office_id, c.credit_number): (c, rfc_of[c.debtor_id]) for c in credits}
         known.documents = {(d.office_id, d.folio): (d, rfc_of[d.debtor_id]) for d in documents}
         credit_ids = [c.id for c, _ in known.credits.values()]
         for chunk in _chunks(credit_ids):
-            known.links.update(db.session.execute(
+            known.links.update((document_id, credit_id) for document_id, credit_id in db.session.execute(
                 select(document_credits.c.document_id, document_credits.c.credit_id)
-                .where(document_credits.c.credit_id.in_(chunk))).tuples())
+                .where(document_credits.c.credit_id.in_(chunk))))
         return known
 
 
