@@ -149,3 +149,17 @@ def table_rows(url: str) -> dict[str, set[str]]:
             }
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def small_archive(app: Flask, factory, source: Install, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """An archive of an install with a few rows and three media files (made in-process)."""
+    from fieldapp.backup.services import create_backup
+
+    office = factory.office()
+    user = factory.user(office)
+    for _ in range(2):
+        factory.portfolio_item(office, user=user)
+    for n in range(3):
+        put_media(source.media_root, f"foto {n}".encode() * 200)
+    return create_backup(tmp_path / "respaldo.tar.gz").path
