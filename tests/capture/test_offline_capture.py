@@ -93,7 +93,7 @@ def test_capture_offline_survives_a_restart_and_reaches_the_server_complete(
     live_server.start()
     phone.context.set_offline(False)
     expect(page.locator("#sync-pending")).to_have_text("Todo está enviado.", timeout=30_000)
-    expect(records.locator(".record-state")).to_have_text(["Recibida en la oficina"] * 2)
+    expect(records.locator(".record-state")).to_have_text(["Completa en el servidor"] * 2)
 
     db.session.remove()
     diligences = {d.id: d for d in db.session.scalars(select(Diligence))}

@@ -9,7 +9,7 @@ import { SignaturePad, longEdgeOf, preparePhoto } from "./photos.js";
 import { buildFacts, correctionDraft, draftFromPayload, finalizeDraft, isoToLocalInput } from "./records.js";
 import { requestBackgroundSync } from "./sync.js";
 import {
-  KIND_LABELS, REVIEW_LABELS, STATE_LABELS, counted, formatBytes, formatDateTime, fromTemplate, startApp,
+  KIND_LABELS, counted, formatBytes, formatDateTime, fromTemplate, recordStatus, startApp,
 } from "./ui.js";
 
 const GPS_AUTO_M = 30; // a fix this good is taken without asking
@@ -134,6 +134,8 @@ $("gps-retry").addEventListener("click", startGps);
 
 async function save(name, value) {
   if (JSON.stringify(draft.values[name]) === JSON.stringify(value)) return;
+  draft.values[name] = value; // the screen follows at once; the saved copy replaces it below
+  visibility(draft.values);
   const now = new Date().toISOString();
   draft = await write((d) => {
     d.values[name] = value;
@@ -190,12 +192,25 @@ function showAppointment() {
       select.add(new Option(hhmm, hhmm));
     }
   }
-  select.value = proposed.slice(11, 16);
+  const hhmm = proposed.slice(11, 16);
+  if (![...select.options].some((o) => o.value === hhmm)) {
+    // The proposal keeps the hour the citatorio is left, which may fall between two steps.
+    const next = [...select.options].find((o) => o.value > hhmm);
+    select.add(new Option(hhmm, hhmm), next || null);
+  }
+  select.value = hhmm;
   showSlot("appointment_date", when(proposed, { weekday: "long", day: "numeric", month: "long", year: "numeric" }));
+}
+
+function showCredential() {
+  const u = ctx.field_user;
+  const until = u.valid_until ? formatDateTime(`${u.valid_until}T12:00:00Z`, "UTC", { dateStyle: "short" }) : "—";
+  showSlot("credential", `${u.credential_number || "sin número"}, vigente al ${until}, expedida por ${u.issuer || "—"}`);
 }
 
 function render() {
   visibility(draft.values);
+  showCredential();
   showSlot("arrived_at", when(draft.arrived_at, { dateStyle: "short", timeStyle: "medium" }));
   showSlot("started_at", draft.started_at ? when(draft.started_at, { timeStyle: "medium" }) : "—");
   showAppointment();
@@ -484,13 +499,12 @@ async function showRecord(id) {
     rule, input: (t) => { t.value = text; t.readOnly = true; },
   })));
   $("finalize-status").textContent = "";
-  const state = record.review ? REVIEW_LABELS[record.review.status] : STATE_LABELS[record.state];
+  const status = recordStatus(record);
   const notice = $("record-state");
   notice.hidden = false;
-  notice.dataset.state = record.review ? record.review.status : record.state;
-  notice.textContent = `${KIND_LABELS[record.kind]} finalizada el ${when(record.finalized_at)} · ${state}`
+  notice.dataset.state = status.key;
+  notice.textContent = `${KIND_LABELS[record.kind]} finalizada el ${when(record.finalized_at)} · ${status.text}`
     + ` · huella ${record.payload.content_hash.slice(0, 12)}`
-    + (record.review && record.review.observations ? ` · Observaciones: ${record.review.observations}` : "")
     + (record.replaced_by ? " · Corregida por una nueva versión." : "");
   if (record.review && record.review.status === "returned" && !record.replaced_by) {
     const link = document.createElement("a");

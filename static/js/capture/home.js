@@ -3,9 +3,7 @@
 
 import { getAll, getMeta } from "./db.js";
 import { enroll } from "./sync.js";
-import {
-  KIND_LABELS, REVIEW_LABELS, STATE_LABELS, counted, formatDateTime, fromTemplate, startApp,
-} from "./ui.js";
+import { KIND_LABELS, counted, formatDateTime, fromTemplate, recordStatus, startApp } from "./ui.js";
 
 const app = await startApp();
 const { ctx, db } = app;
@@ -59,17 +57,6 @@ document.getElementById("enroll-form").addEventListener("submit", async (event) 
   await showEnrollment();
 });
 
-function recordStateText(record) {
-  if (record.review) {
-    const label = REVIEW_LABELS[record.review.status] || record.review.status;
-    return record.review.observations ? `${label}: ${record.review.observations}` : label;
-  }
-  if (record.state === "sent") {
-    return `Enviada; faltan ${counted(record.missing_media.length, "foto", "fotos")}`;
-  }
-  return STATE_LABELS[record.state] || record.state;
-}
-
 async function render() {
   const [assignments, drafts, records] = await Promise.all([
     getAll(db, "assignments"), getAll(db, "drafts"), getAll(db, "records")]);
@@ -114,10 +101,10 @@ async function render() {
       title: KIND_LABELS[r.kind] || r.kind,
       debtor: debtorOf(r),
       when: `Finalizada ${formatDateTime(r.finalized_at, tz)}${r.replaced_by ? " · corregida por una nueva versión" : ""}`,
-      state: recordStateText(r),
+      state: recordStatus(r).text,
       note: r.errors && r.errors.length ? r.errors.map((e) => e.message).join(" ") : "",
     });
-    item.dataset.state = r.review ? r.review.status : r.state;
+    item.dataset.state = recordStatus(r).key;
     item.dataset.recordId = r.id;
     return item;
   }));

@@ -6,6 +6,8 @@ import { forgetUser } from "./db.js";
 import { revokeDevice } from "./sync.js";
 import { counted, formatBytes, pendingSummary, startApp } from "./ui.js";
 
+// Nothing leaves before the phone has counted what would be lost.
+document.getElementById("logout-go").disabled = true;
 const app = await startApp();
 const { ctx, db } = app;
 const $ = (id) => document.getElementById(id);

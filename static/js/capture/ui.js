@@ -18,7 +18,6 @@ export const STATE_LABELS = {
   conflict: "Conflicto con otra versión",
 };
 export const REVIEW_LABELS = {
-  received: "Recibida en la oficina",
   approved: "Aprobada",
   returned: "Devuelta para corrección",
   rejected: "Rechazada en revisión",
@@ -32,6 +31,19 @@ export const KIND_LABELS = {
   seizure: "Embargo",
   seizure_extension: "Ampliación de embargo",
 };
+
+/** Where a record stands, for the field user: sent, complete, or what the office decided. */
+export function recordStatus(record) {
+  const review = record.review && REVIEW_LABELS[record.review.status] ? record.review : null;
+  if (review) {
+    const text = REVIEW_LABELS[review.status];
+    return { key: review.status, text: review.observations ? `${text}: ${review.observations}` : text };
+  }
+  if (record.state === "sent") {
+    return { key: "sent", text: `Enviada; faltan ${counted(record.missing_media.length, "foto", "fotos")}` };
+  }
+  return { key: record.state, text: STATE_LABELS[record.state] || record.state };
+}
 
 export function readContext() {
   return JSON.parse(document.getElementById("capture-context").textContent);
@@ -47,11 +59,14 @@ export function formatBytes(bytes) {
 }
 
 const timeFormats = new Map();
-/** An instant as the office reads it: "23/11/2026, 10:05". */
+/** An instant as the office reads it: "23/11/26, 10:05". */
 export function formatDateTime(iso, tz, options = { dateStyle: "short", timeStyle: "short" }) {
   if (!iso) return "—";
   const key = tz + JSON.stringify(options);
-  if (!timeFormats.has(key)) timeFormats.set(key, new Intl.DateTimeFormat(LOCALE, { timeZone: tz, ...options }));
+  if (!timeFormats.has(key)) {
+    // 24-hour clock, as the actas and the legal messages read (20:15, not 8:15 p.m.).
+    timeFormats.set(key, new Intl.DateTimeFormat(LOCALE, { timeZone: tz, hourCycle: "h23", ...options }));
+  }
   return timeFormats.get(key).format(new Date(iso));
 }
 

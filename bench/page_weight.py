@@ -1,0 +1,166 @@
+"""How much a field page costs a phone on a weak link: the gzipped bytes of everything it loads.
+
+Serves the real app (a throwaway SQLite database with one office, one notifier and one
+assignment) from a server thread, opens each field page in Debian's Chromium as the notifier,
+with the service worker blocked so every request really goes over the network, and records
+every response: HTML, CSS, JS (ES modules included), manifest, icons. Each body is gzipped
+(level 6, as a typical web server does) and the script prints a table per page and the
+JS+CSS total against the goal of 50 KB.
+
+    python bench/page_weight.py
+"""
+
+from __future__ import annotations
+
+import gzip
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+GOAL_JS_CSS_GZ = 50 * 1024
+PASSWORD = "medir-la-pagina-1"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    path: str
+    kind: str
+    raw: int
+    gz: int
+
+
+def _seed() -> int:
+    """One office, one notifier, one assigned document; returns the assignment id."""
+    from fieldapp.assignments.models import Assignment
+    from fieldapp.auth.models import User
+    from fieldapp.extensions import db
+    from fieldapp.offices.models import Office
+    from fieldapp.portfolio.models import Address, Credit, Debtor, Document, EmployerRegistration
+
+    office = Office(code="0101", name="Subdelegación Guadalajara", state="Jalisco",
+                    timezone="America/Mexico_City")
+    db.session.add(office)
+    db.session.flush()
+    user = User(office=office, username="notificador", full_name="Persona Notificadora",
+                role="notifier", credential_number="CRED-1", credential_issued_on=date(2026, 1, 2),
+                credential_valid_until=date(2026, 12, 31), credential_issuer="Titular")
+    user.set_password(PASSWORD)
+    debtor = Debtor(office=office, legal_name="Empresa de Prueba SA de CV", person_type="company",
+                    rfc="EPR900101AB1")
+    debtor.registrations.append(EmployerRegistration(number="A0000000001"))
+    address = Address(debtor=debtor, origin="fiscal", street="Av. Juárez", exterior_number="100",
+                      neighborhood="Centro", municipality="Guadalajara", state="Jalisco",
+                      postal_code="44100", latitude=20.6767, longitude=-103.3475)
+    credit = Credit(office_id=office.id, debtor=debtor, credit_number="000000001", concept="cop",
+                    period="2026-03", principal=Decimal("12500.00"),
+                    inflation_adjustment=Decimal("310.25"), surcharges=Decimal("450.10"),
+                    issued_on=date(2026, 4, 15))
+    document = Document(office_id=office.id, debtor=debtor, address=address,
+                        kind="liquidation_certificate", folio="F-0000001",
+                        issuing_authority="Subdelegación", issued_on=date(2026, 4, 15))
+    document.credits.append(credit)
+    assignment = Assignment(office_id=office.id, document=document, user=user, due_on=date(2026, 12, 31))
+    db.session.add_all([user, debtor, address, credit, document, assignment])
+    db.session.commit()
+    return assignment.id
+
+
+def _kind(path: str, content_type: str) -> str:
+    if path.endswith(".js") or "javascript" in content_type:
+        return "js"
+    if path.endswith(".css") or "css" in content_type:
+        return "css"
+    if "html" in content_type:
+        return "html"
+    if content_type.startswith("image/"):
+        return "image"
+    return content_type.split(";")[0] or "other"
+
+
+def measure(pages: list[str]) -> dict[str, list[Loaded]]:
+    from flask_migrate import upgrade
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    from fieldapp import create_app
+
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args: object, **kwargs: object) -> None:
+            pass
+
+    work = Path(tempfile.mkdtemp(prefix="page-weight-"))
+    app = create_app({"FIELDAPP_ENV": "test", "SECRET_KEY": "bench",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'bench.sqlite3'}",
+                      "MEDIA_ROOT": str(work / "media")})
+    with app.app_context():
+        upgrade()
+        assignment_id = _seed()
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    results: dict[str, list[Loaded]] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            context = browser.new_context(service_workers="block", viewport={"width": 360, "height": 800})
+            page = context.new_page()
+            page.goto(base + "/entrar")
+            page.fill("input[name=username]", "notificador")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url("**/campo/")
+            for template in pages:
+                url = template.format(assignment=assignment_id)
+                loaded: list[Loaded] = []
+
+                def record(response, loaded=loaded) -> None:  # type: ignore[no-untyped-def]
+                    if not response.url.startswith(base) or response.status >= 300:
+                        return
+                    body = response.body()
+                    path = urlsplit(response.url).path
+                    kind = _kind(path, response.headers.get("content-type", ""))
+                    loaded.append(Loaded(path, kind, len(body), len(gzip.compress(body, 6, mtime=0))))
+
+                page.on("response", record)
+                # A fresh HTTP cache for each page: its full first-visit cost.
+                page.goto("about:blank")
+                cdp = context.new_cdp_session(page)
+                cdp.send("Network.clearBrowserCache")
+                page.goto(base + url, wait_until="networkidle")
+                page.remove_listener("response", record)
+                results[url] = loaded
+            browser.close()
+    finally:
+        server.shutdown()
+    return results
+
+
+def report(results: dict[str, list[Loaded]]) -> bool:
+    ok = True
+    for url, loaded in results.items():
+        print(f"\n{url}")
+        print(f"  {'file':<52}{'kind':>7}{'bytes':>10}{'gzip':>9}")
+        for item in sorted(loaded, key=lambda i: (i.kind, i.path)):
+            print(f"  {item.path:<52}{item.kind:>7}{item.raw:>10,}{item.gz:>9,}")
+        total = sum(i.gz for i in loaded)
+        code = sum(i.gz for i in loaded if i.kind in ("js", "css"))
+        verdict = "ok" if code <= GOAL_JS_CSS_GZ else "OVER THE GOAL"
+        ok = ok and code <= GOAL_JS_CSS_GZ
+        print(f"  everything: {total:,} B gz in {len(loaded)} responses")
+        print(f"  JS+CSS:     {code:,} B gz (goal ≤ {GOAL_JS_CSS_GZ:,} B: {verdict})")
+    return ok
+
+
+FIELD_PAGES = ["/campo/", "/captura/", "/captura/diligencia?asignacion={assignment}"]
+
+if __name__ == "__main__":
+    sys.exit(0 if report(measure(FIELD_PAGES)) else 1)

@@ -1,0 +1,100 @@
+"""Issue 5, done when: with the phone's clock outside business hours the block finding shows
+and the diligence cannot be finalized (R-CAL-3); a warning's reason is stored with the record
+and reaches the server (R-NOT-6)."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from fieldapp.assignments.services import live_assignment
+from fieldapp.diligences.models import Diligence
+from fieldapp.extensions import db
+from tests.capture.conftest import TZ, business_moment, camera_jpeg, screenshot
+from tests.capture.flows import attendee, choose, finalize, open_assignment, verify_address
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def work(factory):
+    office = factory.office(timezone=TZ)
+    factory.user(office, role="notifier", username="notificador1")
+    user = factory.user(office, role="notifier", username="notificador2")
+    document = factory.portfolio_item(office, user)
+    return office, live_assignment(document).id
+
+
+def test_r_cal_3_a_citatorio_at_night_shows_the_block_and_cannot_be_finalized(
+        work, live_server, phone, tmp_path: Path):
+    office, assignment_id = work
+    phone.moment = business_moment(office, time(20, 15))
+    page = phone.open()
+    phone.login(page, "notificador2")
+    phone.enroll(page)
+
+    open_assignment(page, live_server, assignment_id)
+    verify_address(page, camera_jpeg(tmp_path / "facade.jpg"))
+    choose(page, "citatorio")
+    page.check("input[name='ui.citatorio_delivery'][value=person]")
+    page.fill("input[name=absence_reason]", "Fuera de la ciudad")
+    page.fill("input[name=absence_informant]", "Vigilante del edificio")
+    attendee(page, "employee", "Pedro Ramírez", "Vigilante")
+    page.check("input[name=copy_delivered]")
+
+    blocks = page.locator("#findings-block .finding")
+    expect(blocks.filter(has_text="R-CAL-3")).to_have_text(
+        "R-CAL-3 La diligencia inició a las 20:15, fuera del horario hábil de 07:30 a 18:00, sin "
+        "habilitación (CFF 13).")
+    expect(page.locator("#finalize")).to_be_disabled()
+    expect(page.locator("#finalize-status")).to_contain_text("No se puede finalizar")
+    screenshot(page, "form-blocked-outside-business-hours")
+
+    # Even a forced submit (a stale button, a script) is refused: no record is queued.
+    page.eval_on_selector("#diligence", "form => form.requestSubmit()")
+    expect(page.locator("#finalize-status")).to_contain_text("No se puede finalizar")
+    assert "borrador=" in page.url
+    queued = page.evaluate("""async () => {
+        const { openUserDb, getAll } = await import("/static/js/capture/db.js");
+        const ctx = JSON.parse(document.getElementById("capture-context").textContent);
+        return (await getAll(await openUserDb(ctx.user.id), "records")).length;
+    }""")
+    assert queued == 0
+
+
+def test_r_not_6_a_warning_needs_a_reason_which_is_stored_and_sent(
+        app, work, live_server, phone, tmp_path: Path):
+    office, assignment_id = work
+    phone.moment = business_moment(office, time(11, 30))
+    page = phone.open()
+    phone.login(page, "notificador2")
+    phone.enroll(page)
+
+    open_assignment(page, live_server, assignment_id)
+    verify_address(page, camera_jpeg(tmp_path / "facade.jpg"))
+    choose(page, "notification")
+    attendee(page, "addressee", "Ana María Torres")
+    page.check("input[name=refused_to_receive]")
+
+    warning = page.locator("#findings-warn .finding").filter(has_text="R-NOT-6")
+    expect(warning).to_contain_text("se notificará por estrados")
+    expect(page.locator("#finalize")).to_be_disabled()
+    expect(page.locator("#finalize-status")).to_have_text(
+        "Escriba el motivo de 1 advertencia para continuar.")
+    reason = "La destinataria se negó; se turna a estrados conforme al CFF 134 III."
+    page.fill("#warn-reasons textarea[data-rule='R-NOT-6']", reason)
+    screenshot(page, "form-warning-with-reason")
+    record_id = finalize(page)
+    expect(page.locator("#warn-reasons textarea")).to_have_value(reason)
+
+    page.goto(live_server.url + "/captura/")
+    expect(page.locator("#sync-pending")).to_have_text("Todo está enviado.", timeout=30_000)
+    db.session.remove()
+    stored = db.session.scalars(select(Diligence)).one()
+    assert stored.id == record_id
+    assert stored.content["warning_reasons"] == {"R-NOT-6": reason}
+    assert stored.content["facts"]["refused_to_receive"] is True

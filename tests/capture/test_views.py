@@ -1,0 +1,121 @@
+"""The capture app's server side: who may open its pages, what the pages tell the phone, and
+the pieces that make it installable and usable offline (service worker, manifest, icons)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from fieldapp.capture.icons import draw_icon
+from fieldapp.capture.shell import current_shell
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+
+
+@pytest.fixture
+def people(factory):
+    office = factory.office(timezone="America/Hermosillo", photo_long_edge=2048)
+    return {role: factory.user(office, role=role, username=f"{role}-c")
+            for role in ("notifier", "executor", "supervisor", "admin")}
+
+
+def _context(page: str) -> dict:
+    found = re.search(r'<script type="application/json" id="capture-context">(.*?)</script>', page, re.S)
+    assert found
+    return json.loads(found.group(1))
+
+
+@pytest.mark.parametrize("url", ["/captura/", "/captura/diligencia", "/captura/salir"])
+def test_capture_pages_are_for_field_users_only(client, auth, people, url):
+    assert client.get(url).status_code == 302  # anonymous: to the login
+    for role, status in (("notifier", 200), ("executor", 200), ("supervisor", 403), ("admin", 403)):
+        auth.login(f"{role}-c")
+        assert client.get(url).status_code == status, role
+        auth.logout()
+
+
+def test_the_page_tells_the_phone_only_what_it_needs(client, auth, people):
+    auth.login("executor-c")
+    page = client.get("/captura/diligencia?asignacion=7").get_data(as_text=True)
+    context = _context(page)
+    assert set(context) == {"user", "field_user", "office", "urls", "csrf_token"}
+    assert context["user"] == {"id": people["executor"].id, "username": "executor-c",
+                               "full_name": people["executor"].full_name, "role": "executor"}
+    assert context["field_user"]["credential_number"] == people["executor"].credential_number
+    assert context["office"]["timezone"] == "America/Hermosillo"
+    assert context["office"]["photo_long_edge"] == 2048
+    assert context["urls"]["api"] == "/api/sync/v1"
+    assert "password" not in page and "pw" not in context["user"]
+    assert 'rel="manifest"' in page
+    assert 'type="module" src="/static/js/capture/diligence.js"' in page
+
+
+def test_service_worker_is_served_at_the_root_never_cached_and_precaches_the_shell(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    assert response.headers["Cache-Control"] == "no-cache"
+    body = response.get_data(as_text=True)
+    urls = json.loads(re.search(r"const STATIC_URLS = (\[.*?\]);", body).group(1))
+    for required in ("/static/vendor/htmx-2.0.11/htmx.min.js", "/static/css/capture.css",
+                     "/static/js/legal.js", "/static/js/sync-hash.js",
+                     "/static/js/capture/sync.js", "/static/icons/icon-192.png"):
+        assert required in urls
+    for url in urls:
+        with client.get(url) as static_file:
+            assert static_file.status_code == 200, url
+    modules = {p.name for p in (STATIC / "js" / "capture").glob("*.js")}
+    assert modules <= {u.rsplit("/", 1)[1] for u in urls}
+    pages = json.loads(re.search(r"const PAGE_URLS = (\[.*?\]);", body).group(1))
+    assert pages == ["/captura/", "/captura/diligencia", "/captura/salir", "/campo/"]
+    assert '"/captura/sin-conexion"' in body
+    assert "self.clients.claim()" in body and "self.skipWaiting()" in body
+
+
+def test_the_shell_version_changes_with_any_precached_file(app, tmp_path):
+    static = tmp_path / "static"
+    shutil.copytree(STATIC, static)
+    app.static_folder = str(static)
+    before = current_shell(app)
+    assert current_shell(app) == before
+    module = static / "js" / "capture" / "forms.js"
+    module.write_text(module.read_text() + "\n// changed\n")
+    after = current_shell(app)
+    assert after.version != before.version
+    assert after.static_files == before.static_files
+    (static / "js" / "capture" / "embargo.js").write_text("export {};\n")
+    assert "js/capture/embargo.js" in current_shell(app).static_files
+
+
+def test_offline_page_and_manifest_are_public(client):
+    offline = client.get("/captura/sin-conexion")
+    assert offline.status_code == 200
+    assert "Sin conexión" in offline.get_data(as_text=True)
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest.mimetype == "application/manifest+json"
+    data = manifest.json
+    assert data["lang"] == "es-MX" and data["display"] == "standalone"
+    assert data["start_url"] == "/captura/" and data["scope"] == "/"
+    sizes = {(icon["sizes"], icon["purpose"]) for icon in data["icons"]}
+    assert sizes == {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")}
+    for icon in data["icons"]:
+        with client.get(icon["src"]) as png:
+            assert png.status_code == 200 and png.mimetype == "image/png"
+        side = int(icon["sizes"].split("x")[0])
+        with Image.open(STATIC / icon["src"].removeprefix("/static/")) as image:
+            assert image.size == (side, side)
+
+
+def test_maskable_icon_fills_the_square_and_keeps_the_drawing_in_the_safe_zone():
+    icon = draw_icon(512, maskable=True).convert("RGB")
+    assert icon.getpixel((2, 2)) == icon.getpixel((509, 509)) != (255, 255, 255)
+    white = [(x, y) for x in range(0, 512, 4) for y in range(0, 512, 4)
+             if icon.getpixel((x, y)) == (255, 255, 255)]
+    radius = max(((x - 256) ** 2 + (y - 256) ** 2) ** 0.5 for x, y in white)
+    assert radius <= 0.4 * 512  # the W3C safe zone: a circle of 40 % of the size
