@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -34,7 +35,11 @@ from tests.imports.helpers import (
 
 
 def run_import(rows, **kw):  # type: ignore[no-untyped-def]
-    summary = import_credit_file(csv_bytes(rows), actor=None, source="test", **kw)
+    return run_import_bytes(csv_bytes(rows), **kw)
+
+
+def run_import_bytes(data: bytes, **kw):  # type: ignore[no-untyped-def]
+    summary = import_credit_file(data, actor=None, source="test", **kw)
     db.session.commit()
     return summary
 
@@ -371,3 +376,10 @@ def test_the_template_row_is_a_valid_row():
     assert header.split(",") == list(COLUMN_NAMES)
     parsed, problems = parse_row(2, dict(zip(COLUMN_NAMES, example.split(","), strict=True)))
     assert problems == [] and parsed is not None
+
+
+def test_the_documented_example_imports(office):
+    doc = (Path(__file__).parents[2] / "docs" / "import-format.md").read_text(encoding="utf-8")
+    example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
+    summary = run_import_bytes(example.encode("utf-8"))
+    assert (summary.credits_created, summary.documents_created, summary.debtors_created) == (3, 2, 2)
