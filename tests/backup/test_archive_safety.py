@@ -14,7 +14,7 @@ import pytest
 
 from fieldapp.backup.archive import ArchiveRejected, safe_member_name
 from fieldapp.backup.services import check_archive, restore_backup
-from tests.backup.conftest import read_members, rehash, rewrite_manifest, write_members
+from tests.backup.helpers import read_members, rehash, rewrite_manifest, write_members
 from tests.conftest import BACKEND
 
 

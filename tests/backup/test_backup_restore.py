@@ -8,9 +8,6 @@ import json
 import os
 import tarfile
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,38 +21,9 @@ from fieldapp.auth.models import LoginAttempt
 from fieldapp.extensions import db
 from fieldapp.offices.models import Office
 from fieldapp.portfolio.models import Debtor
-from tests.backup.conftest import Install, put_media, table_rows
+from tests.backup.helpers import Install, Writer, http_logins, put_media, table_rows
 from tests.conftest import PASSWORD
 from tests.factories import Factory
-
-
-class Writer(threading.Thread):
-    """Keeps writing until stopped; counts its writes so the test can wait for progress."""
-
-    def __init__(self, write: Callable[[int], None]) -> None:
-        super().__init__(daemon=True)
-        self._write = write
-        self.stop = threading.Event()
-        self.count = 0
-        self.error: BaseException | None = None
-        self._progress = threading.Condition()
-
-    def run(self) -> None:
-        try:
-            while not self.stop.is_set():
-                self._write(self.count)
-                with self._progress:
-                    self.count += 1
-                    self._progress.notify_all()
-        except BaseException as exc:  # reported by the test, never swallowed
-            self.error = exc
-            with self._progress:
-                self._progress.notify_all()
-
-    def wait_for(self, count: int) -> None:
-        with self._progress:
-            assert self._progress.wait_for(lambda: self.count >= count or self.error, timeout=60)
-        assert self.error is None, self.error
 
 
 def _seed(factory: Factory, media_root: Path) -> tuple[str, set[str]]:
@@ -71,25 +39,6 @@ def _seed(factory: Factory, media_root: Path) -> tuple[str, set[str]]:
     media = {f"{sha[:2]}/{sha}" for sha in shas}
     thumb = put_media(media_root / "thumbs", b"thumbnail bytes")  # nested folders are kept too
     return "jefe-respaldo", media | {f"thumbs/{thumb[:2]}/{thumb}"}
-
-
-def _http_logins(base_url: str, username: str) -> Callable[[int], None]:
-    """Each successful login writes a login attempt and an audit event in one transaction."""
-    body = urllib.parse.urlencode({"username": username, "password": PASSWORD}).encode()
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-
-    def login(_: int) -> None:
-        try:
-            opener.open(f"{base_url}/entrar", data=body, timeout=30)
-        except urllib.error.HTTPError as exc:
-            assert exc.code == 302, exc.code  # logged in and sent home
-
-    return login
 
 
 def _direct_debtors(app: Flask, office_id: int) -> Callable[[int], None]:
@@ -115,7 +64,7 @@ def test_a_backup_taken_while_serving_restores_into_an_empty_install(
     server = make_server("127.0.0.1", 0, app, threaded=True)
     serving = threading.Thread(target=server.serve_forever, daemon=True)
     serving.start()
-    writers = [Writer(_http_logins(f"http://127.0.0.1:{server.server_port}", username)),
+    writers = [Writer(http_logins(f"http://127.0.0.1:{server.server_port}", username)),
                Writer(_direct_debtors(app, office_id))]
     try:
         for writer in writers:

@@ -10,7 +10,7 @@ import pytest
 
 from fieldapp.backup.archive import BackupError
 from fieldapp.backup.databases import find_pg_tool
-from tests.backup.conftest import read_members, rehash, rewrite_manifest, write_members
+from tests.backup.helpers import read_members, rehash, rewrite_manifest, write_members
 from tests.conftest import BACKEND
 
 

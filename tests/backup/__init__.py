@@ -1,0 +1,1 @@
+"""Backup and restore, the Docker image and its entrypoint, /salud."""
