@@ -30,12 +30,10 @@ from fieldapp.demo.data import (
 from fieldapp.demo.emission import Row, emission_rows
 from fieldapp.extensions import db
 from fieldapp.imports.services import import_credit_rows
-from fieldapp.legal.calendar import BusinessCalendar
-from fieldapp.legal.deadlines import payment_deadline, takes_effect_on
+from fieldapp.legal.services import calendar_for, record_notification, sweep_enforceable
 from fieldapp.offices.models import Office, Sector
 from fieldapp.offices.services import office_today
 from fieldapp.portfolio.models import Credit, Document
-from fieldapp.portfolio.services import advance_credit_statuses
 
 DEMO_SEED = 1401
 DEMO_CREDIT_ROWS = 240
@@ -110,10 +108,11 @@ def _create_users(office: Office, sectors: dict[str, Sector], today: date) -> di
 
 def _enforce_some(rng: random.Random, office: Office, emission: list[Row], today: date, *,
                   actor: User) -> list[Row]:
-    """Some cédulas were notified weeks ago and not paid: their credits are enforceable
-    (R-DL-1, R-DL-2) and each gets a mandamiento de ejecución. Returns the import rows of the
+    """Some cédulas were notified weeks ago and not paid: the notification is recorded (which
+    sets the payment deadline, R-DL-1), the enforcement gate makes the credits enforceable
+    (R-DL-2), and each gets a mandamiento de ejecución. Returns the import rows of the
     mandamientos (the same credits, now covered by a second document)."""
-    calendar = BusinessCalendar(tz=office.timezone)
+    calendar = calendar_for(office)
     by_folio: dict[str, list[Row]] = defaultdict(list)
     for row in emission:
         by_folio[row["document_folio"]].append(row)
@@ -123,28 +122,24 @@ def _enforce_some(rng: random.Random, office: Office, emission: list[Row], today
     chosen = sorted(rng.sample(candidates, k=min(ENFORCEABLE_DOCUMENTS, len(candidates))))
     credits = {c.credit_number: c for c in db.session.scalars(
         select(Credit).where(Credit.office_id == office.id))}
+    for folio in chosen:
+        issued_on = date.fromisoformat(by_folio[folio][0]["issued_on"])
+        notified_on = calendar.add_business_days(issued_on, rng.randint(3, 10))
+        for row in by_folio[folio]:
+            record_notification(credits[row["credit_number"]], notified_on, actor=actor, source="demo")
+    sweep_enforceable(office, today, actor=actor)
+
     orders: list[Row] = []
     for number, folio in enumerate(chosen, start=1):
-        rows = by_folio[folio]
-        issued_on = date.fromisoformat(rows[0]["issued_on"])
-        notified_on = calendar.add_business_days(issued_on, rng.randint(3, 10))
-        deadline = payment_deadline(notified_on, calendar)
-        order_on = calendar.add_business_days(deadline, rng.randint(2, 6))
-        if order_on > today:
+        covered = [credits[r["credit_number"]] for r in by_folio[folio]]
+        if any(c.status != "enforceable" or c.payment_deadline is None for c in covered):
             continue
-        moved = [credits[r["credit_number"]] for r in rows]
-        for credit in moved:
-            credit.notified_on = notified_on
-            credit.takes_effect_on = takes_effect_on(notified_on, calendar)
-            credit.payment_deadline = deadline
-        advance_credit_statuses(moved, "notified", source="demo", actor=actor,
-                                reason="Notificada antes de la demostración")
-        advance_credit_statuses(moved, "enforceable", source="demo", actor=actor,
-                                reason="Plazo de pago vencido sin pago (R-DL-2)")
+        deadline = max(c.payment_deadline for c in covered if c.payment_deadline is not None)
+        order_on = min(today, calendar.add_business_days(deadline, rng.randint(2, 6)))
         order_folio = f"ME-{office.code}-{order_on:%Y}-{number:05d}"
         orders.extend({**r, "document_kind": "execution_order", "document_folio": order_folio,
                        "issuing_authority": ENFORCEMENT_AUTHORITY, "document_date": order_on.isoformat()}
-                      for r in rows)
+                      for r in by_folio[folio])
     return orders
 
 
