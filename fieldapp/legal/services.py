@@ -18,7 +18,7 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from fieldapp.audit.services import record
@@ -35,7 +35,7 @@ from fieldapp.legal.pack import DEFAULT_PACK_DAYS, field_pack
 from fieldapp.offices.models import PHOTO_LONG_EDGES, Office
 from fieldapp.offices.services import office_today
 from fieldapp.portfolio.models import Credit, Document
-from fieldapp.portfolio.services import STATUS_RANK, advance_credit_status
+from fieldapp.portfolio.services import STATUS_RANK, advance_credit_status, advance_credit_statuses
 
 SATURDAY = 5
 MAX_TOLERANCE_MINUTES = 120
@@ -515,27 +515,37 @@ def refresh_deadlines(office: Office | None, *, since: date, actor: User | None)
 # The enforcement gate -----------------------------------------------------------------------
 
 
-def enforcement_refusals(credit: Credit, today: date) -> list[str]:
+class GateContext:
+    """The parameters and calendar of one office read once, to judge many credits on one day
+    (the sweep, the deadlines page) without reading the same rows for each."""
+
+    def __init__(self, office: Office, today: date) -> None:
+        self.office = office
+        self.history = ParameterHistory(office)
+        self.calendar = _calendar(office, self.history.on(today))
+
+
+def enforcement_refusals(credit: Credit, today: date, context: GateContext | None = None
+                         ) -> list[str]:
     """R-DL-2: why a requerimiento may not (yet) be made for ``credit`` on ``today``, in
-    Spanish; empty when the gate is open. Reads the calendar and parameters afresh."""
+    Spanish; empty when the gate is open. Reads the calendar and parameters afresh (or from
+    ``context``, read earlier in the same call)."""
     if credit.status == "cancelled":
         return ["El crédito está cancelado."]
     if credit.notified_on is None:
         return ["El crédito no tiene una notificación registrada: su plazo de pago no ha "
                 "corrido (R-DL-1)."]
-    office = _office_of(credit)
-    history = ParameterHistory(office)
+    context = context or GateContext(_office_of(credit), today)
     findings = enforcement_gate(
-        notified_on=credit.notified_on, today=today, cal=_calendar(office, history.on(today)),
+        notified_on=credit.notified_on, today=today, cal=context.calendar,
         paid=credit.status == "paid", guaranteed=credit.is_guaranteed,
         suspended=credit.is_suspended, open_clarification=credit.clarification_open,
-        friday_rule=history.on(credit.notified_on).friday_rule,
+        friday_rule=context.history.on(credit.notified_on).friday_rule,
     )
     return [f.message for f in findings]
 
 
-def make_enforceable(credit: Credit, today: date, *, actor: User | None,
-                     source: str = "enforcement_gate") -> list[str]:
+def make_enforceable(credit: Credit, today: date, *, actor: User | None) -> list[str]:
     """R-DL-2: the only way a credit becomes enforceable. Returns the reasons it may not
     (nothing changes then); an empty list means it is enforceable now (or already was)."""
     if credit.status in ENFORCEABLE_OR_LATER:
@@ -544,7 +554,7 @@ def make_enforceable(credit: Credit, today: date, *, actor: User | None,
     if refusals:
         return refusals
     assert credit.payment_deadline is not None
-    advance_credit_status(credit, "enforceable", source=source, actor=actor,
+    advance_credit_status(credit, "enforceable", source="enforcement_gate", actor=actor,
                           reason=f"R-DL-2: plazo de pago vencido el {fmt_date(credit.payment_deadline)}")
     return []
 
@@ -557,18 +567,22 @@ class SweepResult:
 
 def sweep_enforceable(office: Office, today: date, *, actor: User | None = None) -> SweepResult:
     """R-DL-2 for every notified credit of ``office`` whose stored payment deadline has
-    passed. Credits in clarification or challenged are left to the office head."""
+    passed. Credits in clarification or challenged are left to the office head. The credits
+    that pass move together: one history row each, one audit event for the batch."""
     result = SweepResult()
+    context = GateContext(office, today)
     stmt = (select(Credit)
             .where(Credit.office_id == office.id, Credit.status == "notified",
                    Credit.payment_deadline < today)
             .order_by(Credit.payment_deadline, Credit.id))
     for credit in db.session.scalars(stmt):
-        refusals = make_enforceable(credit, today, actor=actor, source="enforcement_sweep")
+        refusals = enforcement_refusals(credit, today, context)
         if refusals:
             result.refused[credit.id] = refusals
         else:
             result.made_enforceable.append(credit)
+    advance_credit_statuses(result.made_enforceable, "enforceable", source="enforcement_sweep",
+                            actor=actor, reason=f"R-DL-2: plazo de pago vencido al {fmt_date(today)}")
     return result
 
 
@@ -656,7 +670,8 @@ def deadline_rows(office: Office, today: date, *, window: str = "atencion",
     """Credits of ``office`` by payment deadline, for the office head (workflows.md: "credits
     near their legal deadlines"). ``near_days`` counts business days. Keyset pagination on
     (deadline, id): returns the rows and the key of the next page."""
-    cal = calendar_for(office, today)
+    context = GateContext(office, today)
+    cal = context.calendar
     statuses = STATUS_GROUPS.get(status_group, STATUS_GROUPS["por_exigir"])[1]
     near_limit = cal.add_business_days(today, max(0, min(near_days, MAX_NEAR_DAYS)))
     stmt = (
@@ -682,34 +697,17 @@ def deadline_rows(office: Office, today: date, *, window: str = "atencion",
         last = credits[-1]
         assert last.payment_deadline is not None
         next_key = (last.payment_deadline, last.id)
-    return [_row(c, cal, today) for c in credits], next_key
+    return [_row(c, today, context) for c in credits], next_key
 
 
-def _row(credit: Credit, cal: BusinessCalendar, today: date) -> DeadlineRow:
+def _row(credit: Credit, today: date, context: GateContext) -> DeadlineRow:
     assert credit.payment_deadline is not None
-    left = business_days_left(cal, today, credit.payment_deadline)
+    left = business_days_left(context.calendar, today, credit.payment_deadline)
     if credit.status in ENFORCEABLE_OR_LATER or left >= 0:
         return DeadlineRow(credit, left, None)
-    refusals = tuple(enforcement_refusals(credit, today))
+    refusals = tuple(enforcement_refusals(credit, today, context))
     return DeadlineRow(credit, left, not refusals, refusals)
 
 
 def deadline_row(credit: Credit, today: date) -> DeadlineRow:
-    office = _office_of(credit)
-    return _row(credit, calendar_for(office, today), today)
-
-
-def count_deadlines(office: Office, today: date, near_days: int = DEFAULT_NEAR_DAYS
-                    ) -> dict[str, int]:
-    """How many credits awaiting the gate are past their deadline and due within
-    ``near_days`` business days (for the office's home page)."""
-    cal = calendar_for(office, today)
-    near_limit = cal.add_business_days(today, near_days)
-    base = select(func.count(Credit.id)).where(
-        Credit.office_id == office.id, Credit.status.in_(AWAITING_GATE),
-        Credit.payment_deadline.is_not(None))
-    return {
-        "past": db.session.scalar(base.where(Credit.payment_deadline < today)) or 0,
-        "near": db.session.scalar(base.where(Credit.payment_deadline >= today,
-                                             Credit.payment_deadline <= near_limit)) or 0,
-    }
+    return _row(credit, today, GateContext(_office_of(credit), today))

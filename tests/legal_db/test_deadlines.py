@@ -193,6 +193,10 @@ def test_R_DL_2_sweep_makes_enforceable_only_what_passes(world, factory):
     assert list(result.refused) == [held.id]
     assert [c.status for c in due] == ["enforceable", "enforceable"]
     assert (held.status, not_yet.status, other_office.status) == ("notified", "notified", "notified")
+    changes = db.session.scalars(select(CreditStatusChange).where(
+        CreditStatusChange.to_status == "enforceable")).all()
+    assert sorted(c.credit_id for c in changes) == sorted(c.id for c in due)
+    assert {c.source for c in changes} == {"enforcement_sweep"}
 
 
 def test_R_DL_2_sweep_command(world, factory, runner):
