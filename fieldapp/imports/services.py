@@ -191,7 +191,8 @@ def import_credit_rows(
         if row is not None:
             rows.append(row)
 
-    offices = _offices_by_code({r.office_code for r in rows})
+    codes = {r.office_code for r in rows}
+    offices = _offices_by_code(codes if only_office is None else codes & {only_office.code})
     sectors = _sectors_by_key(offices.values())
     rows = _check_against_offices(rows, offices, sectors, only_office, problems)
     _check_between_rows(rows, problems)
@@ -231,13 +232,15 @@ def _check_against_offices(
     for row in rows:
         office = offices.get(row.office_code)
         before = len(problems)
-        if office is None:
-            problems.append(RowProblem(row.line, f"office_code: no existe la subdelegación con clave "
-                                                 f"«{row.office_code}»."))
-        elif only_office is not None and office.id != only_office.id:
+        if only_office is not None and row.office_code != only_office.code:
+            # The same answer whether that office exists or not: an office learns nothing of
+            # the others.
             problems.append(RowProblem(row.line, f"office_code: «{row.office_code}» no es su "
                                                  f"subdelegación ({only_office.code}); sólo puede "
                                                  "importar créditos de la suya."))
+        elif office is None:
+            problems.append(RowProblem(row.line, f"office_code: no existe la subdelegación con clave "
+                                                 f"«{row.office_code}»."))
         else:
             if row.sector_code and (office.id, row.sector_code) not in sectors:
                 problems.append(RowProblem(row.line, f"sector_code: no existe el sector «{row.sector_code}» "

@@ -65,12 +65,16 @@ def test_bad_rows_are_shown_each_with_its_line_and_nothing_is_imported(client, a
     assert credits() == 0
 
 
-def test_rows_of_another_office_are_refused(client, auth, admin, factory):
+@pytest.mark.parametrize("code", ["1402", "9999"], ids=["existing", "unknown"])
+def test_rows_of_another_office_are_refused_alike_whether_it_exists_or_not(client, auth, admin, factory,
+                                                                         code):
     factory.office(code="1402")
     auth.login("admin1")
-    response = upload(client, csv_bytes([numbered(1, office_code="1402", sector_code="")]))
+    response = upload(client, csv_bytes([numbered(1, office_code=code, sector_code="")]))
     assert response.status_code == 422
-    assert "«1402» no es su subdelegación (1401)" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert f"office_code: «{code}» no es su subdelegación (1401); sólo puede importar" in page
+    assert "no existe" not in page
     assert credits() == 0
 
 
