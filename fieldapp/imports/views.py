@@ -36,10 +36,10 @@ def upload() -> Response | tuple[str, int]:
     form = CreditImportForm()
     if not form.validate_on_submit():
         return _page(form, status=422 if form.is_submitted() else 200)
-    upload = form.file.data
+    file = form.file.data
     try:
-        summary = import_credit_file(upload.read(), actor=me, only_office=me.office, source="upload",
-                                     filename=upload.filename)
+        summary = import_credit_file(file.read(), actor=me, only_office=me.office, source="upload",
+                                     filename=file.filename)
     except ImportRejected as rejected:
         db.session.rollback()
         return _page(form, rejected.problems, 422, rejected.bad_lines)
