@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-GOAL_JS_CSS_GZ = 50 * 1024
+GOAL_JS_CSS_GZ = 50_000
 PASSWORD = "medir-la-pagina-1"
 CHROMIUM = "/usr/bin/chromium"
 

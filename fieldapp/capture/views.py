@@ -89,11 +89,13 @@ def offline() -> str:
 @public
 def service_worker() -> Response:
     shell = current_shell(current_app)
+    page_urls = [url_for(endpoint) for endpoint in SHELL_PAGE_ENDPOINTS]
     body = render_template(
         "capture/sw.js",
         version=shell.version,
         static_urls=[url_for("static", filename=f) for f in shell.static_files],
-        page_urls=[url_for(endpoint) for endpoint in SHELL_PAGE_ENDPOINTS],
+        page_urls=page_urls,
+        page_prefixes=sorted({"/" + url.strip("/").split("/")[0] + "/" for url in page_urls}),
         offline_url=url_for("capture.offline"),
         sync_module=url_for("static", filename="js/capture/sync.js"),
     )

@@ -14,6 +14,7 @@ const PAGES_CACHE = "fieldapp-pages";
 const STATIC_URLS = {{ static_urls|tojson }};
 const PAGE_URLS = {{ page_urls|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
+const PAGE_PREFIXES = {{ page_prefixes|tojson }}; // only the field pages are kept for offline use
 const SHELL_PAGE_PREFIX = "/captura/";
 const NETWORK_TIMEOUT_MS = 4000;
 const STATIC_SET = new Set(STATIC_URLS);
@@ -62,9 +63,10 @@ function withTimeout(promise, ms) {
 }
 
 async function cachedPage(url) {
-  const cache = await caches.open(PAGES_CACHE);
-  return (await cache.match(pageKey(url), { ignoreVary: true }))
-    || (await cache.match(url.origin + url.pathname, { ignoreVary: true }));
+  // caches.match (not caches.open) so that looking never re-creates a cache logout deleted.
+  const options = { ignoreVary: true, cacheName: PAGES_CACHE };
+  return (await caches.match(pageKey(url), options))
+    || (await caches.match(url.origin + url.pathname, options));
 }
 
 async function page(request, url) {
@@ -72,7 +74,8 @@ async function page(request, url) {
   try {
     const response = await withTimeout(network, NETWORK_TIMEOUT_MS);
     const type = response.headers.get("Content-Type") || "";
-    if (request.mode === "navigate" && response.ok && !response.redirected && type.startsWith("text/html")) {
+    if (request.mode === "navigate" && response.ok && !response.redirected && type.startsWith("text/html")
+        && PAGE_PREFIXES.some((prefix) => url.pathname.startsWith(prefix))) {
       const copy = response.clone();
       caches.open(PAGES_CACHE).then((cache) => cache.put(pageKey(url), copy));
     }

@@ -75,6 +75,7 @@ def test_service_worker_is_served_at_the_root_never_cached_and_precaches_the_she
     pages = json.loads(re.search(r"const PAGE_URLS = (\[.*?\]);", body).group(1))
     assert pages == ["/captura/", "/captura/diligencia", "/captura/salir", "/campo/"]
     assert '"/captura/sin-conexion"' in body
+    assert 'const PAGE_PREFIXES = ["/campo/", "/captura/"];' in body
     assert "self.clients.claim()" in body and "self.skipWaiting()" in body
 
 

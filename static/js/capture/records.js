@@ -89,7 +89,7 @@ export function buildFacts(draft, { assignment, fieldUser, pack, relevant, finis
     kind,
     arrived_at: draft.arrived_at,
     started_at: draft.started_at,
-    finished_at: finishedAt,
+    finished_at: draft.finished_at || finishedAt, // a correction keeps when the diligence ended
     addressee_type: debtor.person_type === "person" ? "person" : "company",
     address: { text: values["address.text"] || address.one_line || null, origin: address.origin || null },
   });
@@ -211,6 +211,7 @@ export function draftFromPayload(payload, assignment) {
   return {
     id: payload.id, assignment_id: payload.assignment_id, assignment, values,
     entered_at: facts.entered_at || {}, arrived_at: facts.arrived_at, started_at: facts.started_at,
+    finished_at: facts.finished_at,
     gps: payload.gps, photos: payload.media.map((m) => ({ ...m })), warning_reasons: payload.warning_reasons || {},
     replaces: payload.replaces, created_at: payload.captured_at,
   };
@@ -220,6 +221,7 @@ export function draftFromPayload(payload, assignment) {
 export function correctionDraft(record, old) {
   return {
     ...old,
+    finished_at: record.payload.facts.finished_at,
     id: crypto.randomUUID(),
     replaces: record.id,
     warning_reasons: {},
