@@ -143,7 +143,8 @@ class Phone:
     def open(self, offline: bool = False) -> Page:
         options: dict[str, Any] = {
             "viewport": PHONE, "timezone_id": TZ, "locale": "es-MX", "offline": offline,
-            "permissions": ["geolocation"],
+            # A stock Chrome grants Background Sync; a fresh headless profile denies it.
+            "permissions": ["geolocation", "background-sync"],
             "geolocation": {"latitude": ADDRESS_AT[0] + 0.0002, "longitude": ADDRESS_AT[1],
                             "accuracy": 12},
         }

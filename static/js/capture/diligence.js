@@ -404,7 +404,7 @@ form.addEventListener("submit", async (event) => {
       },
     });
     stopGps();
-    requestBackgroundSync();
+    await requestBackgroundSync(); // the browser sends it when the network is back, app open or not
     location.replace(url({ registro: record.id }));
   } catch (error) {
     refreshChecks();
