@@ -77,3 +77,13 @@ def finalize(page: Page) -> str:
     page.wait_for_url("**registro=*")
     expect(page.locator("#record-state")).to_be_visible()
     return page.url.split("registro=")[1]
+
+
+def in_app(page: Page, module: str, body: str):  # type: ignore[no-untyped-def]
+    """Runs `body` in the page with `m` = a capture module and `ctx` = the page's context
+    (evaluated by the driver, so the page's CSP, which forbids eval, does not apply)."""
+    return page.evaluate(f"""async () => {{
+        const m = await import("/static/js/capture/{module}.js");
+        const ctx = JSON.parse(document.getElementById("capture-context").textContent);
+        {body}
+    }}""")

@@ -15,19 +15,9 @@ from fieldapp.assignments.services import live_assignment
 from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
 from tests.capture.conftest import TZ, business_moment, camera_jpeg
-from tests.capture.flows import choose, finalize, open_assignment, verify_address
+from tests.capture.flows import choose, finalize, in_app, open_assignment, verify_address
 
 pytestmark = pytest.mark.browser
-
-def in_app(page: Page, module: str, body: str):  # type: ignore[no-untyped-def]
-    """Runs `body` in the page with `m` = the capture module and `ctx` = the page context
-    (evaluated by the driver, so the page's CSP, which forbids eval, does not apply)."""
-    return page.evaluate(f"""async () => {{
-        const m = await import("/static/js/capture/{module}.js");
-        const ctx = JSON.parse(document.getElementById("capture-context").textContent);
-        {body}
-    }}""")
-
 
 @pytest.fixture
 def work(factory):
@@ -129,6 +119,7 @@ def test_failed_runs_back_off_exponentially_and_a_success_resets_the_wait(
         ceiling = 5000 * 2 ** (attempt - 1)
         assert ceiling / 2 - 50 <= result["wait"] <= ceiling + 1000, (attempt, result)
         waits.append(result["wait"])
+    expect(page.locator("#sync-detail")).to_contain_text("No se pudo enviar; nuevo intento a las")
     assert in_app(page, "sync", "return await m.syncUser(ctx.user.id);") == "waiting"
     phone.context.unroute("**/api/sync/v1/**")
     assert in_app(page, "sync", "return await m.syncUser(ctx.user.id, {force: true});") == "done"
