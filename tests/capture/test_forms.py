@@ -68,6 +68,7 @@ def test_notifier_forms_show_what_each_situation_needs(factory, live_server, pho
     choose(page, "follow_up")
     shown(page, "input[name='ui.citatorio_issued']")
     expect(page.locator("#follow-up-source")).to_contain_text("escriba sus datos")
+    expect(page.locator("#step-follow-up")).to_contain_text("tolerancia de 15 minutos")
     screenshot(page, "form-follow-up")
 
     choose(page, "not_located")

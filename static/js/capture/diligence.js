@@ -211,6 +211,7 @@ function showCredential() {
 function render() {
   visibility(draft.values);
   showCredential();
+  showSlot("tolerance", pack ? String(pack.follow_up_tolerance_minutes) : "—");
   showSlot("arrived_at", when(draft.arrived_at, { dateStyle: "short", timeStyle: "medium" }));
   showSlot("started_at", draft.started_at ? when(draft.started_at, { timeStyle: "medium" }) : "—");
   showAppointment();
@@ -300,8 +301,11 @@ function ensurePad() {
 
 async function drawStoredSignature(stored) {
   const media = await getOne(db, "media", stored.sha256);
+  if (!media || !media.data) {
+    say("signature-status", "Firma enviada al servidor; el teléfono ya no guarda copia.");
+    return;
+  }
   say("signature-status", "Firma guardada.");
-  if (!media || !media.data) return;
   const image = await createImageBitmap(new Blob([media.data], { type: stored.type }));
   const box = $("signature-pad").getBoundingClientRect();
   pad.ctx.drawImage(image, 0, 0, box.width, box.height);
@@ -492,8 +496,10 @@ async function showRecord(id) {
   render();
   renderGps();
   for (const id2 of ["finalize", "discard", "gps-use", "gps-retry", "restart-now", "signature-clear"]) $(id2).hidden = true;
-  $("review-empty").hidden = true;
-  showFindings(record.findings || []);
+  const findings = record.findings || [];
+  $("review-empty").hidden = findings.length > 0;
+  say("review-empty", "Sin observaciones legales al finalizar.");
+  showFindings(findings);
   const reasons = Object.entries(record.payload.warning_reasons || {});
   $("warn-reasons").replaceChildren(...reasons.map(([rule, text]) => fromTemplate("tpl-reason", {
     rule, input: (t) => { t.value = text; t.readOnly = true; },
