@@ -54,6 +54,18 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, field_bp, capture_bp, review_bp, admin_bp, health_bp, imports_bp, legal_bp):
         app.register_blueprint(bp)
+    _register_device_blueprints(app)
+
+
+def _register_device_blueprints(app: Flask) -> None:
+    # Phones, their evidence files, and the device API (top-level sync package: fieldapp
+    # imports only its blueprint, and only here).
+    from fieldapp.devices.views import bp as devices_bp
+    from fieldapp.media.views import bp as media_bp
+    from sync.views import bp as sync_bp
+
+    for bp in (devices_bp, media_bp, sync_bp):
+        app.register_blueprint(bp)
 
 
 def _register_web_hooks(app: Flask) -> None:

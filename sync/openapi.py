@@ -8,16 +8,17 @@ from typing import Any
 
 from sync.protocol import (
     KINDS,
+    MAX_INT32,
     MAX_MEDIA_PER_RECORD,
-    MAX_SAFE_INTEGER,
     MEDIA_ROLES,
     MEDIA_TYPES,
     PROTOCOL_VERSION,
+    TIMESTAMP_RE,
 )
 
 SHA256 = "^[0-9a-f]{64}$"
 UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"
+TIMESTAMP = TIMESTAMP_RE.pattern
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -39,7 +40,7 @@ def _error(description: str) -> dict[str, Any]:
 STRING = {"type": "string"}
 DATE = {"type": "string", "format": "date"}
 TS = {"type": "string", "pattern": TIMESTAMP}
-MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "Pesos, decimal text."}
+MONEY = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "description": "Pesos, decimal text."}
 
 
 def _schemas() -> dict[str, Any]:
@@ -81,7 +82,7 @@ def _schemas() -> dict[str, Any]:
             "additionalProperties": False,
             "properties": {
                 "sha256": {"type": "string", "pattern": SHA256},
-                "bytes": {"type": "integer", "minimum": 1, "maximum": MAX_SAFE_INTEGER},
+                "bytes": {"type": "integer", "minimum": 1, "maximum": MAX_INT32},
                 "type": {"type": "string", "enum": list(MEDIA_TYPES)},
                 "role": {"type": "string", "enum": list(MEDIA_ROLES)},
             },
@@ -96,7 +97,7 @@ def _schemas() -> dict[str, Any]:
             "properties": {
                 "id": {"type": "string", "pattern": UUID},
                 "kind": {"type": "string", "enum": list(KINDS)},
-                "assignment_id": {"type": "integer", "minimum": 1, "maximum": MAX_SAFE_INTEGER},
+                "assignment_id": {"type": "integer", "minimum": 1, "maximum": MAX_INT32},
                 "captured_at": TS,
                 "gps": {
                     "type": "object", "nullable": True, "additionalProperties": False,

@@ -19,7 +19,6 @@ from typing import Any
 
 from fieldapp.diligences.records import (
     ID_CONFLICT,
-    MAX_SAFE_INTEGER,
     S_ASSIGNMENT,
     S_FACTS,
     S_FORMAT,
@@ -28,6 +27,7 @@ from fieldapp.diligences.records import (
     S_MEDIA,
     S_REPLACES,
     S_UNKNOWN,
+    TIMESTAMP_RE,
     CanonicalError,
     FieldError,
     GpsFix,
@@ -45,13 +45,15 @@ from fieldapp.legal.facts import Kind, MediaRole
 
 __all__ = [
     "ID_CONFLICT", "S_ASSIGNMENT", "S_FACTS", "S_FORMAT", "S_HASH", "S_KIND", "S_MEDIA",
-    "S_REPLACES", "S_UNKNOWN", "BatchIn", "BatchInvalid", "CanonicalError", "FieldError", "GpsFix",
-    "MediaItem", "RecordIn", "RecordInvalid", "canonical_json", "content_hash", "format_timestamp",
-    "js_number", "loads", "parse_batch", "parse_record", "parse_timestamp",
+    "S_REPLACES", "S_UNKNOWN", "TIMESTAMP_RE", "BatchIn", "BatchInvalid", "CanonicalError",
+    "FieldError", "GpsFix", "MediaItem", "RecordIn", "RecordInvalid", "canonical_json",
+    "content_hash", "format_timestamp", "js_number", "loads", "parse_batch", "parse_record",
+    "parse_timestamp", "MAX_INT32",
 ]
 
 PROTOCOL_VERSION = 1
 MAX_MEDIA_PER_RECORD = 40
+MAX_INT32 = 2**31 - 1  # ids and sizes are 32-bit integer columns
 MAX_STRING_LENGTH = 20_000
 
 KINDS: tuple[str, ...] = typing.get_args(Kind)
@@ -159,7 +161,7 @@ def _media(raw: Any, errors: _Errors) -> tuple[MediaItem, ...]:
         if not isinstance(sha, str) or not SHA256_RE.match(sha):
             errors.format(f"{path}.sha256", "Se esperaba el SHA-256 en hexadecimal minúsculo.")
             good = False
-        if not _is_int(size) or not 0 < size <= MAX_SAFE_INTEGER:
+        if not _is_int(size) or not 0 < size <= MAX_INT32:
             errors.format(f"{path}.bytes", "Se esperaba el tamaño en bytes (entero positivo).")
             good = False
         if kind not in MEDIA_TYPES:
@@ -230,7 +232,7 @@ def parse_record(raw: Any) -> RecordIn:
     if kind not in KINDS:
         errors.format("kind", f"Tipo de diligencia desconocido; uno de: {', '.join(KINDS)}.")
     assignment_id = raw.get("assignment_id")
-    if not _is_int(assignment_id) or not 0 < assignment_id <= MAX_SAFE_INTEGER:
+    if not _is_int(assignment_id) or not 0 < assignment_id <= MAX_INT32:
         errors.format("assignment_id", "Se esperaba el número de la asignación.")
     captured_at = _timestamp(raw, "captured_at", "captured_at", errors)
     gps = _gps(raw.get("gps"), errors)

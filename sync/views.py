@@ -15,6 +15,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.wrappers import Response
 
 from fieldapp.auth.access import device, public
+from fieldapp.auth.models import User
 from fieldapp.auth.services import LoginThrottled, authenticate
 from fieldapp.db_types import utcnow
 from fieldapp.devices import feed
@@ -40,6 +41,8 @@ bp = Blueprint("sync", __name__, url_prefix="/api/sync/v1")
 
 MIN_GZIP_BYTES = 1024
 MAX_JSON_BYTES = 8 * 1024 * 1024  # a push body, after gunzip
+MAX_MEMBER_LENGTH = 200
+USERNAME_LENGTH = User.__table__.c.username.type.length
 LINK_ERRORS = {"link_unknown": 404, "link_used": 410, "link_expired": 410}
 
 
@@ -119,7 +122,10 @@ def _json_response(payload: Any, status: int = 200) -> Response:
 def _string_members(body: Any, *names: str) -> list[str]:
     if not isinstance(body, dict) or not all(isinstance(body.get(n), str) for n in names):
         raise ApiError(422, "invalid_request", "Faltan datos: " + ", ".join(names) + " (texto).")
-    return [body[n] for n in names]
+    values = [body[n] for n in names]
+    if any("\x00" in v or len(v) > MAX_MEMBER_LENGTH for v in values):
+        raise ApiError(422, "invalid_request", "Datos no válidos.")
+    return values
 
 
 def _enrolled(device_: Device, token: str) -> Response:
@@ -133,6 +139,8 @@ def _enrolled(device_: Device, token: str) -> Response:
 @public
 def enroll_with_password() -> Response:
     username, password, name = _string_members(_json_body(), "username", "password", "device_name")
+    if len(username.strip()) > USERNAME_LENGTH:  # no such user can exist (users.username)
+        raise ApiError(401, "invalid_credentials", "Usuario o contraseña incorrectos.")
     try:
         result = authenticate(username, password, request.remote_addr or "?")
     except LoginThrottled:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.assignments.models import Assignment
@@ -89,7 +89,7 @@ class Diligence(db.Model):
     # Times: the phone's clock and the server's, both kept (evidence).
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    clock_offset_seconds: Mapped[int] = mapped_column(default=0)  # phone − server at receipt
+    clock_offset_seconds: Mapped[int] = mapped_column(BigInteger(), default=0)  # phone − server
     clock_drift: Mapped[bool] = mapped_column(default=False)
 
     gps_latitude: Mapped[float | None]

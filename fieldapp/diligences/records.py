@@ -34,7 +34,10 @@ from typing import Any
 MAX_SAFE_INTEGER = 2**53 - 1
 MAX_DEPTH = 24
 # Exactly what JavaScript's Date.prototype.toISOString() prints: UTC, milliseconds, "Z".
-TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+# Years 2000-2099 only: anything else is a broken clock, not a diligence.
+TIMESTAMP_RE = re.compile(
+    r"^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"\.[0-9]{3}Z$")
 
 # Stable ids of the rules a rejected record breaks (docs/sync-protocol.md).
 S_FORMAT = "S-FORMAT"  # a member has the wrong type or format
@@ -87,6 +90,9 @@ def _write(value: Any, out: list[str], depth: int) -> None:
             raise CanonicalError(f"integer {value} is beyond what JavaScript represents exactly")
         out.append(str(value))
     elif isinstance(value, float):
+        if value.is_integer() and MAX_SAFE_INTEGER < abs(value) < 1e21:
+            # JavaScript prints it as integer digits, which arrive here as an unsafe integer.
+            raise CanonicalError(f"integer {value:.0f} is beyond what JavaScript represents exactly")
         out.append(js_number(value))
     elif isinstance(value, list | tuple):
         out.append("[")
@@ -96,10 +102,10 @@ def _write(value: Any, out: list[str], depth: int) -> None:
             _write(item, out, depth + 1)
         out.append("]")
     elif isinstance(value, Mapping):
+        if not all(isinstance(key, str) for key in value):
+            raise CanonicalError("object keys must be strings")
         out.append("{")
         for i, key in enumerate(sorted(value, key=_utf16_key)):
-            if not isinstance(key, str):
-                raise CanonicalError("object keys must be strings")
             if i:
                 out.append(",")
             out.append(_string(key))
@@ -171,8 +177,9 @@ def parse_timestamp(text: str) -> datetime:
 
 def format_timestamp(moment: datetime) -> str:
     """The protocol form of an aware datetime (milliseconds, UTC, ``Z``), as toISOString()."""
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    m = moment.astimezone(UTC)
+    return (f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}."
+            f"{m.microsecond // 1000:03d}Z")
 
 
 # Records ------------------------------------------------------------------------------------
