@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +116,12 @@ def test_a_batch_has_a_device_time_and_a_bounded_list():
                 {"device_time": "2026-03-10T18:41:00.000Z", "records": [], "extra": 1}, []):
         with pytest.raises(ValueError):
             parse_batch(bad, 5)
+
+
+def test_the_worked_example_of_the_protocol_document():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "sync-protocol.md").read_text()
+    example = json.loads(re.search(r"Worked example.*?```json\n(.*?)```", doc, re.S).group(1))
+    canonical = re.search(r"canonical form:\n\n```\n(.*?)\n```", doc, re.S).group(1)
+    expected = re.search(r"`content_hash` = `([0-9a-f]{64})`", doc).group(1)
+    assert canonical_json(example) == canonical
+    assert content_hash(example) == expected
