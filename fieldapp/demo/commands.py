@@ -35,11 +35,16 @@ def prepare_demo(app: Flask) -> str:
         seeded = seed_demo()
         db.session.commit()
         if seeded is None:
-            return "La base de datos ya tenía datos: se usa tal como está (no se volvió a sembrar)."
-        return (f"Se sembró la {seeded.office.name} (clave {seeded.office.code}, Guadalajara, "
-                f"Jalisco) con datos ficticios: {seeded.credits} créditos, {seeded.documents} "
-                f"documentos ({seeded.execution_orders} mandamientos de ejecución) y "
-                f"{seeded.assignments} asignaciones.")
+            outcome = "La base de datos ya tenía datos: se usa tal como está (no se volvió a sembrar)."
+        else:
+            outcome = (f"Se sembró la {seeded.office.name} (clave {seeded.office.code}, Guadalajara, "
+                       f"Jalisco) con datos ficticios: {seeded.credits} créditos, {seeded.documents} "
+                       f"documentos ({seeded.execution_orders} mandamientos de ejecución) y "
+                       f"{seeded.assignments} asignaciones.")
+        # Close the connections of the setup; serving opens its own.
+        db.session.remove()
+        db.engine.dispose()
+    return outcome
 
 
 def _logins() -> str:
