@@ -84,6 +84,6 @@ def in_app(page: Page, module: str, body: str):  # type: ignore[no-untyped-def]
     (evaluated by the driver, so the page's CSP, which forbids eval, does not apply)."""
     return page.evaluate(f"""async () => {{
         const m = await import("/static/js/capture/{module}.js");
-        const ctx = JSON.parse(document.getElementById("capture-context").textContent);
+        const ctx = JSON.parse(document.getElementById("capture-context").dataset.context);
         {body}
     }}""")

@@ -35,6 +35,14 @@ def test_notifier_forms_show_what_each_situation_needs(factory, live_server, pho
     page = phone.open()
     phone.login(page, "notificador1")
     phone.enroll(page)
+    storage = page.locator("#storage-status")
+    expect(storage).to_contain_text("Almacenamiento persistente: no concedido")  # fresh profile
+    cdp = phone.context.new_cdp_session(page)
+    # Browser.grantPermissions replaces the origin's grants: keep the phone's other two.
+    cdp.send("Browser.grantPermissions", {"origin": live_server.url, "permissions": [
+        "durableStorage", "geolocation", "backgroundSync"]})
+    page.reload()
+    expect(storage).to_contain_text("Almacenamiento persistente: concedido")
     screenshot(page, "home")
 
     open_assignment(page, live_server, assignment_id)
@@ -101,8 +109,21 @@ def test_executor_forms_requerimiento_and_the_place_left_for_the_embargo(
     phone.login(page, "ejecutor1")
     phone.enroll(page)
 
+    # A poor GPS reading is shown and flagged, not taken; a good one is taken by itself.
+    phone.context.set_geolocation({"latitude": 20.6769, "longitude": -103.3475, "accuracy": 250})
     open_assignment(page, live_server, assignment_id)
+    expect(page.locator("#gps-status")).to_contain_text("Precisión actual: ±250 m")
+    expect(page.locator("#gps-warning")).to_contain_text("Precisión baja (±250 m, límite 100 m)")
+    expect(page.locator("#gps-use")).to_be_visible()
+    screenshot(page, "form-arrival-poor-gps")
+    page.click("#gps-use")  # taken by hand: kept with its warning
+    expect(page.locator("#gps-fix")).to_contain_text("±250 m")
+    expect(page.locator("#gps-warning")).to_have_text("Precisión baja (±250 m).")
+    phone.context.set_geolocation({"latitude": 20.6769, "longitude": -103.3475, "accuracy": 18})
+    page.click("#gps-retry")
     verify_address(page, camera_jpeg(tmp_path / "facade.jpg"))
+    expect(page.locator("#gps-fix")).to_contain_text("±18 m")
+    expect(page.locator("#gps-warning")).to_be_hidden()
     hidden(page, "input[name=situation][value=notification]")
     embargo = page.locator("input[name=situation][value=seizure]")
     expect(embargo).to_be_disabled()

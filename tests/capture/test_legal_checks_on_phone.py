@@ -60,7 +60,7 @@ def test_r_cal_3_a_citatorio_at_night_shows_the_block_and_cannot_be_finalized(
     assert "borrador=" in page.url
     queued = page.evaluate("""async () => {
         const { openUserDb, getAll } = await import("/static/js/capture/db.js");
-        const ctx = JSON.parse(document.getElementById("capture-context").textContent);
+        const ctx = JSON.parse(document.getElementById("capture-context").dataset.context);
         return (await getAll(await openUserDb(ctx.user.id), "records")).length;
     }""")
     assert queued == 0

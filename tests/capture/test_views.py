@@ -3,6 +3,7 @@ the pieces that make it installable and usable offline (service worker, manifest
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -25,9 +26,9 @@ def people(factory):
 
 
 def _context(page: str) -> dict:
-    found = re.search(r'<script type="application/json" id="capture-context">(.*?)</script>', page, re.S)
+    found = re.search(r"""<div id="capture-context" hidden data-context='(.*?)'></div>""", page, re.S)
     assert found
-    return json.loads(found.group(1))
+    return json.loads(html.unescape(found.group(1)))
 
 
 @pytest.mark.parametrize("url", ["/captura/", "/captura/diligencia", "/captura/salir"])
@@ -53,6 +54,16 @@ def test_the_page_tells_the_phone_only_what_it_needs(client, auth, people):
     assert "password" not in page and "pw" not in context["user"]
     assert 'rel="manifest"' in page
     assert 'type="module" src="/static/js/capture/diligence.js"' in page
+
+
+def test_the_context_survives_quotes_and_markup_in_a_name(client, auth, factory):
+    office = factory.office()
+    name = """O'Brien "Toño" </div><script>alert(1)</script> & Cía"""
+    factory.user(office, role="notifier", username="raro", full_name=name)
+    auth.login("raro")
+    page = client.get("/captura/").get_data(as_text=True)
+    assert "<script>alert" not in page
+    assert _context(page)["user"]["full_name"] == name
 
 
 def test_service_worker_is_served_at_the_root_never_cached_and_precaches_the_shell(client):

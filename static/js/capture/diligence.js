@@ -124,6 +124,7 @@ function startGps() {
   }, (error) => {
     say("gps-status", error.code === 1 ? "Sin permiso de ubicación: actívelo para este sitio."
       : "No se obtiene señal GPS todavía.");
+    $("gps-retry").hidden = false; // e.g. after allowing the location in the phone's settings
   }, { enableHighAccuracy: true, maximumAge: 0, timeout: 60000 });
 }
 

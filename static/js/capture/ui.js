@@ -46,7 +46,7 @@ export function recordStatus(record) {
 }
 
 export function readContext() {
-  return JSON.parse(document.getElementById("capture-context").textContent);
+  return JSON.parse(document.getElementById("capture-context").dataset.context);
 }
 
 export function counted(n, one, many) {
