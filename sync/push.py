@@ -5,6 +5,7 @@ server still needs."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -12,15 +13,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from fieldapp.devices.models import Device
-from fieldapp.diligences.services import (
-    CheckParamsCache,
-    Receipt,
-    RecordResult,
-    record_diligence,
-)
+from fieldapp.diligences.services import Receipt, RecordResult, record_diligences
 from fieldapp.diligences.transactions import begin_write_transaction
 from fieldapp.extensions import db
 from sync.protocol import (
+    RecordIn,
     RecordInvalid,
     format_timestamp,
     parse_batch,
@@ -35,11 +32,18 @@ def max_batch_records() -> int:
     return int(current_app.config.get("SYNC_MAX_BATCH_RECORDS", DEFAULT_MAX_BATCH_RECORDS))
 
 
-def _test_delay() -> float:
-    """Seconds to wait after each record, only in tests (to kill a server mid-batch)."""
-    if current_app.config.get("FIELDAPP_ENV") != "test":
-        return 0.0
-    return float(current_app.config.get("SYNC_TEST_DELAY_PER_RECORD") or 0.0)
+def _test_pause() -> Callable[[], None] | None:
+    """In tests only (SYNC_TEST_DELAY_PER_RECORD): write each record, uncommitted, then wait,
+    so a test can kill the server in the middle of a batch."""
+    delay = float(current_app.config.get("SYNC_TEST_DELAY_PER_RECORD") or 0.0)
+    if current_app.config.get("FIELDAPP_ENV") != "test" or delay <= 0:
+        return None
+
+    def pause() -> None:
+        db.session.flush()
+        time.sleep(delay)
+
+    return pause
 
 
 def push_batch(device: Device, body: Any, received_at: datetime) -> dict[str, Any]:
@@ -53,23 +57,24 @@ def push_batch(device: Device, body: Any, received_at: datetime) -> dict[str, An
     offset = round((batch.device_time - received_at).total_seconds())
     receipt = Receipt(user=device.user, device=device, received_at=received_at,
                       clock_offset_seconds=offset)
-    checks = CheckParamsCache()
-    delay = _test_delay()
-    results: list[dict[str, Any]] = []
-    missing: dict[str, None] = {}
+    parsed: list[RecordIn | RecordInvalid] = []
     for raw in batch.records:
         try:
-            rec = parse_record(raw)
+            parsed.append(parse_record(raw))
         except RecordInvalid as exc:
+            parsed.append(exc)
+    valid = [r for r in parsed if isinstance(r, RecordIn)]
+    outcomes = iter(record_diligences(valid, receipt, after_each=_test_pause()))
+    results: list[dict[str, Any]] = []
+    missing: dict[str, None] = {}
+    for raw, rec in zip(batch.records, parsed, strict=True):
+        if isinstance(rec, RecordInvalid):
             results.append({"id": record_id_of(raw), "status": "rejected",
-                            "errors": [e.to_dict() for e in exc.errors]})
+                            "errors": [e.to_dict() for e in rec.errors]})
             continue
-        outcome = record_diligence(rec, receipt, checks)
+        outcome = next(outcomes)
         results.append(result_dict(rec.id, outcome))
         missing.update(dict.fromkeys(outcome.missing_media))
-        if delay:
-            db.session.flush()
-            time.sleep(delay)
     return {
         "received_at": format_timestamp(received_at),
         "clock_offset_seconds": offset,

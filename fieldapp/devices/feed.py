@@ -93,6 +93,8 @@ def _collect(session: Session, flush_context: Any) -> None:
 
 
 def _stamp(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the marks wait for the real commit
     session.flush()  # commit's own flush comes after this hook: collect the last changes now
     pending: Pending | None = session.info.pop(PENDING, None)
     if not pending:

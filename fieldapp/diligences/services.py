@@ -10,16 +10,16 @@ already paid or an assignment already withdrawn at the diligence's time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from fieldapp.assignments.models import Assignment
 from fieldapp.audit.services import record
@@ -43,9 +43,10 @@ from fieldapp.extensions import db
 from fieldapp.legal.checks import CheckParams, Finding, check_diligence
 from fieldapp.legal.facts import NOTIFIER_KINDS, DiligenceFacts, FactsError
 from fieldapp.legal.services import calendar_for, parameters_for, record_document_notification
+from fieldapp.media.models import MediaBlob
 from fieldapp.media.services import present
 from fieldapp.offices.models import Office
-from fieldapp.portfolio.models import Credit
+from fieldapp.portfolio.models import Credit, Document
 from fieldapp.portfolio.services import FINAL_STATUSES, advance_credit_status
 
 DEFAULT_MAX_CLOCK_DRIFT_SECONDS = 300
@@ -114,36 +115,97 @@ def max_clock_drift() -> timedelta:
                                                         DEFAULT_MAX_CLOCK_DRIFT_SECONDS)))
 
 
-# Receiving a record -------------------------------------------------------------------------
+# Receiving records ----------------------------------------------------------------------------
 
-def record_diligence(rec: RecordIn, receipt: Receipt, checks: CheckParamsCache | None = None
-                     ) -> RecordResult:
-    """Stores one record version atomically (a savepoint: all of it or nothing). The caller
-    commits once for the whole batch."""
-    user = receipt.user
-    existing = db.session.get(Diligence, rec.id)
-    if existing is not None:
-        return _resend(existing, rec, user)
-    facts, errors = _understand(rec, user)
-    if errors:
-        return RecordResult("rejected", errors=tuple(errors))
-    assert facts is not None
+class BatchContext:
+    """What the server knows that a batch of records needs, loaded with a handful of queries
+    instead of several per record: the records already stored under these ids (and the
+    versions they replace), the assignments with their credits, which files are present, and
+    the device's hash chain around these records. Records stored by the batch are added as
+    they go, so a batch may contain its own duplicates, corrections and chain."""
+
+    def __init__(self, receipt: Receipt, records: Sequence[RecordIn]) -> None:
+        self.receipt = receipt
+        self.checks = CheckParamsCache()
+        ids = {r.id for r in records} | {r.replaces for r in records if r.replaces}
+        self.diligences: dict[str, Diligence] = {
+            d.id: d for d in db.session.scalars(
+                select(Diligence).where(Diligence.id.in_(sorted(ids)))
+                .options(selectinload(Diligence.media)))} if ids else {}
+        assignment_ids = sorted({r.assignment_id for r in records})
+        self.assignments: dict[int, Assignment] = {
+            a.id: a for a in db.session.scalars(
+                select(Assignment).where(Assignment.id.in_(assignment_ids))
+                .options(joinedload(Assignment.document).selectinload(Document.credits)
+                         .selectinload(Credit.status_changes)))} if assignment_ids else {}
+        self.present = present(m.sha256 for r in records for m in r.media)
+        self.chain = (ChainIndex.load(receipt.device, records)
+                      if receipt.device is not None and records else None)
+
+
+def record_diligences(records: Sequence[RecordIn], receipt: Receipt,
+                      after_each: Callable[[], None] | None = None) -> list[RecordResult]:
+    """The write path of diligence records: stores a batch, each record all or nothing, one
+    failing record never blocking the others. The caller commits once.
+
+    Fast path: the whole batch in one savepoint and one flush, so the database gets one
+    multi-row INSERT per table rather than a savepoint and a few statements per record. If a
+    record clashes with a concurrent request (the same id stored a moment ago), that savepoint
+    is rolled back and the batch applied again with a savepoint per record; the answer is the
+    same either way."""
     begin_write_transaction()
     try:
         with db.session.begin_nested():
-            diligence = _store(rec, facts, receipt, checks or CheckParamsCache())
+            context = BatchContext(receipt, records)
+            results = [_record(rec, context, False, after_each) for rec in records]
     except IntegrityError:
-        # The same id was stored a moment ago by a concurrent request.
-        existing = db.session.get(Diligence, rec.id)
-        if existing is None:
-            raise
-        return _resend(existing, rec, user)
-    return RecordResult("accepted", diligence, missing_media=tuple(missing_media(diligence)))
+        context = BatchContext(receipt, records)
+        results = [_record(rec, context, True, after_each) for rec in records]
+    return results
 
 
-def _resend(existing: Diligence, rec: RecordIn, user: User) -> RecordResult:
+def record_diligence(rec: RecordIn, receipt: Receipt) -> RecordResult:
+    """One record through the same write path (a web form, a test)."""
+    return record_diligences([rec], receipt)[0]
+
+
+def _record(rec: RecordIn, context: BatchContext, savepoint: bool,
+            after_each: Callable[[], None] | None) -> RecordResult:
+    user = context.receipt.user
+    existing = context.diligences.get(rec.id)
+    if existing is not None:
+        return _resend(existing, rec, user, context)
+    facts, errors = _understand(rec, user, context)
+    if errors:
+        return RecordResult("rejected", errors=tuple(errors))
+    assert facts is not None
+    if not savepoint:
+        diligence = _store(rec, facts, context)
+    else:
+        try:
+            with db.session.begin_nested():
+                diligence = _store(rec, facts, context)
+                db.session.flush()
+        except IntegrityError:
+            existing = db.session.get(Diligence, rec.id)
+            if existing is None:
+                raise
+            return _resend(existing, rec, user, context)
+    context.diligences[diligence.id] = diligence
+    if after_each is not None:
+        after_each()
+    return RecordResult("accepted", diligence, missing_media=tuple(_missing(diligence, context)))
+
+
+def _missing(diligence: Diligence, context: BatchContext) -> list[str]:
+    if diligence.complete:
+        return []
+    return list(dict.fromkeys(m.sha256 for m in diligence.media if m.sha256 not in context.present))
+
+
+def _resend(existing: Diligence, rec: RecordIn, user: User, context: BatchContext) -> RecordResult:
     if existing.user_id == user.id and existing.content_hash == rec.content_hash:
-        return RecordResult("duplicate", existing, missing_media=tuple(missing_media(existing)))
+        return RecordResult("duplicate", existing, missing_media=tuple(_missing(existing, context)))
     record("diligence_id_conflict", actor=user, object_type="diligences", object_id=rec.id,
            office_id=user.office_id, stored_hash=existing.content_hash, sent_hash=rec.content_hash)
     return RecordResult("conflict", code=ID_CONFLICT,
@@ -158,7 +220,8 @@ def _facts_for_checks(rec: RecordIn) -> dict[str, Any]:
     return facts
 
 
-def _understand(rec: RecordIn, user: User) -> tuple[DiligenceFacts | None, list[FieldError]]:
+def _understand(rec: RecordIn, user: User, context: BatchContext
+                ) -> tuple[DiligenceFacts | None, list[FieldError]]:
     errors: list[FieldError] = []
     facts = None
     try:
@@ -168,17 +231,16 @@ def _understand(rec: RecordIn, user: User) -> tuple[DiligenceFacts | None, list[
         errors.append(FieldError(path, S_FACTS, exc.problem))
     if user.role == "notifier" and rec.kind not in NOTIFIER_KINDS:
         errors.append(FieldError("kind", S_KIND, "Esta diligencia corresponde a un ejecutor."))
-    assignment = db.session.get(Assignment, rec.assignment_id)
+    assignment = context.assignments.get(rec.assignment_id)
     if assignment is None or assignment.user_id != user.id or assignment.office_id != user.office_id:
         errors.append(FieldError("assignment_id", S_ASSIGNMENT,
                                  "La asignación no existe o no es de este usuario."))
     if rec.replaces is not None:
-        errors.extend(_replacement_problems(rec, user))
+        errors.extend(_replacement_problems(rec, user, context.diligences.get(rec.replaces)))
     return facts, errors
 
 
-def _replacement_problems(rec: RecordIn, user: User) -> list[FieldError]:
-    prior = db.session.get(Diligence, rec.replaces)
+def _replacement_problems(rec: RecordIn, user: User, prior: Diligence | None) -> list[FieldError]:
     if prior is None or prior.user_id != user.id:
         return [FieldError("replaces", S_REPLACES, "La versión que se corrige no existe o no es suya.")]
     if prior.assignment_id != rec.assignment_id:
@@ -192,16 +254,15 @@ def _replacement_problems(rec: RecordIn, user: User) -> list[FieldError]:
     return []
 
 
-def _store(rec: RecordIn, facts: DiligenceFacts, receipt: Receipt, checks: CheckParamsCache
-           ) -> Diligence:
+def _store(rec: RecordIn, facts: DiligenceFacts, context: BatchContext) -> Diligence:
+    receipt = context.receipt
     user = receipt.user
-    assignment = db.session.get(Assignment, rec.assignment_id)
-    assert assignment is not None
+    assignment = context.assignments[rec.assignment_id]
     office = user.office
     happened_at = facts.started_at or rec.captured_at
     day = happened_at.astimezone(ZoneInfo(office.timezone)).date()
-    findings = check_diligence(facts, checks.for_day(office, day))
-    prior = db.session.get(Diligence, rec.replaces) if rec.replaces else None
+    findings = check_diligence(facts, context.checks.for_day(office, day))
+    prior = context.diligences.get(rec.replaces) if rec.replaces else None
     drift = max_clock_drift()
     notes: dict[str, Any] = {}
     closed = _credits_closed_before(assignment.document.credits, happened_at)
@@ -211,6 +272,7 @@ def _store(rec: RecordIn, facts: DiligenceFacts, receipt: Receipt, checks: Check
     if withdrawn:
         notes["assignment_withdrawn"] = {"since": format_timestamp(assignment.updated_at)}
     ahead = rec.captured_at - receipt.received_at
+    complete = all(m.sha256 in context.present for m in rec.media)
     diligence = Diligence(
         id=rec.id, office_id=user.office_id, user_id=user.id,
         device_id=receipt.device.id if receipt.device else None,
@@ -225,24 +287,23 @@ def _store(rec: RecordIn, facts: DiligenceFacts, receipt: Receipt, checks: Check
         gps_fix_at=rec.gps.fix_at if rec.gps else None,
         content=rec.content, content_hash=rec.content_hash, previous_hash=rec.previous_hash,
         legal_pack_digest=rec.legal_pack_digest, media_count=len(rec.media),
+        complete=complete, completed_at=receipt.received_at if complete else None,
         findings=[_finding_dict(f, rec.warning_reasons) for f in findings],
         has_block_findings=any(f.severity == "block" for f in findings),
         has_warn_findings=any(f.severity == "warn" for f in findings),
         credit_closed=bool(closed), assignment_withdrawn=withdrawn, server_notes=notes,
+        review_state="received",
     )
     diligence.media = [DiligenceMedia(position=i, sha256=m.sha256, bytes=m.bytes,
                                       content_type=m.type, role=m.role)
                        for i, m in enumerate(rec.media)]
+    diligence.chain_status = context.chain.place(diligence) if context.chain else "ok"
     db.session.add(diligence)
-    db.session.flush()
-    diligence.chain_status = _chain_status(diligence)
-    if not missing_media(diligence):
-        diligence.complete, diligence.completed_at = True, receipt.received_at
     if prior is not None:
+        db.session.flush()  # the new version's row first: the old one's foreign key names it
         prior.superseded_by_id, prior.superseded_at = diligence.id, receipt.received_at
     if not (diligence.has_block_findings or closed or withdrawn):
         _apply_effects(diligence, facts, assignment, day, user)
-    db.session.flush()
     return diligence
 
 
@@ -293,37 +354,68 @@ def _advance(credits: Sequence[Credit], status: str, user: User, diligence: Dili
 
 # The device hash chain ----------------------------------------------------------------------
 
-def _chain_status(diligence: Diligence) -> str:
-    """ok: its predecessor (or none, for the first record of the device) is here; pending: the
-    predecessor has not arrived yet; broken: the chain forks or starts twice. Successors that
-    were waiting for this record are settled too."""
-    if diligence.device_id is None:
-        return "ok"
-    same_device = Diligence.device_id == diligence.device_id
-    others = Diligence.id != diligence.id
-    if diligence.previous_hash is None:
-        twin = db.session.scalars(select(Diligence).where(
-            same_device, others, Diligence.previous_hash.is_(None))).all()
-        status = "broken" if twin else "ok"
-    else:
-        found = db.session.scalar(select(exists().where(
-            same_device, Diligence.content_hash == diligence.previous_hash)))
-        twin = db.session.scalars(select(Diligence).where(
-            same_device, others, Diligence.previous_hash == diligence.previous_hash)).all()
-        status = "broken" if twin else ("ok" if found else "pending")
-    for other in twin:
-        other.chain_status = "broken"
-    waiting = db.session.scalars(select(Diligence).where(
-        same_device, Diligence.previous_hash == diligence.content_hash,
-        Diligence.chain_status == "pending"))
-    for successor in waiting:
-        successor.chain_status = "ok"
-    return status
+@dataclass
+class ChainIndex:
+    """One device's hash chain around a batch: which hashes are stored, which records start a
+    chain, which name each predecessor, and which wait for a predecessor in the batch.
+
+    A record's status: ok when its predecessor is stored (or it is the device's first record);
+    pending while the predecessor has not arrived; broken when the chain forks (two records
+    name the same predecessor) or starts twice. Records waiting for one that arrives turn ok."""
+
+    hashes: set[str]
+    starts: list[Diligence]
+    by_previous: dict[str, list[Diligence]]
+    waiting: dict[str, list[Diligence]]
+
+    @classmethod
+    def load(cls, device: Device, records: Sequence[RecordIn]) -> ChainIndex:
+        previous = sorted({r.previous_hash for r in records if r.previous_hash})
+        own = sorted({r.content_hash for r in records})
+        same_device = Diligence.device_id == device.id
+        around = db.session.scalars(select(Diligence).where(same_device, or_(
+            Diligence.previous_hash.is_(None), Diligence.content_hash.in_(previous),
+            Diligence.previous_hash.in_(previous),
+            and_(Diligence.chain_status == "pending", Diligence.previous_hash.in_(own)))))
+        index = cls(set(), [], {}, {})
+        for d in around:
+            index._remember(d)
+        return index
+
+    def _remember(self, d: Diligence) -> None:
+        self.hashes.add(d.content_hash)
+        if d.previous_hash is None:
+            self.starts.append(d)
+        else:
+            self.by_previous.setdefault(d.previous_hash, []).append(d)
+            if d.chain_status == "pending":
+                self.waiting.setdefault(d.previous_hash, []).append(d)
+
+    def place(self, d: Diligence) -> str:
+        if d.previous_hash is None:
+            twins = [t for t in self.starts if t.id != d.id]
+        else:
+            twins = [t for t in self.by_previous.get(d.previous_hash, []) if t.id != d.id]
+        for twin in twins:
+            twin.chain_status = "broken"
+        if twins:
+            status = "broken"
+        elif d.previous_hash is None or d.previous_hash in self.hashes:
+            status = "ok"
+        else:
+            status = "pending"
+        for successor in self.waiting.pop(d.content_hash, []):
+            if successor.chain_status == "pending":
+                successor.chain_status = "ok"
+        d.chain_status = status
+        self._remember(d)
+        return status
 
 
 # Media and completeness ---------------------------------------------------------------------
 
 def missing_media(diligence: Diligence) -> list[str]:
+    """Files of the record's manifest not stored yet."""
     if diligence.complete:
         return []
     shas = [m.sha256 for m in diligence.media]
@@ -342,16 +434,14 @@ def expected_media_type(sha256: str, user: User) -> str | None:
 def media_arrived(sha256: str, at: datetime | None = None) -> list[Diligence]:
     """Marks complete every record that was waiting only for this file; returns them."""
     at = at or utcnow()
-    waiting = db.session.scalars(
-        select(Diligence).join(DiligenceMedia)
-        .where(DiligenceMedia.sha256 == sha256, Diligence.complete.is_(False))
-        .options(selectinload(Diligence.media))).unique()
-    completed = []
-    for diligence in waiting:
-        if not missing_media(diligence):
-            diligence.complete, diligence.completed_at = True, at
-            completed.append(diligence)
-    db.session.flush()
+    listing = select(DiligenceMedia.diligence_id).where(DiligenceMedia.sha256 == sha256)
+    still_missing = (select(DiligenceMedia.id)
+                     .outerjoin(MediaBlob, MediaBlob.sha256 == DiligenceMedia.sha256)
+                     .where(DiligenceMedia.diligence_id == Diligence.id, MediaBlob.sha256.is_(None)))
+    completed = list(db.session.scalars(select(Diligence).where(
+        Diligence.id.in_(listing), Diligence.complete.is_(False), ~still_missing.exists())))
+    for diligence in completed:
+        diligence.complete, diligence.completed_at = True, at
     return completed
 
 

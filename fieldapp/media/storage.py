@@ -27,19 +27,24 @@ def thumbnail_path(sha256: str) -> Path:
     return media_root() / "thumbs" / sha256[:2] / f"{sha256}.jpg"
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Writes to a temporary file beside ``path`` and renames it. ``durable``: fsync the file
+    and its folder first, so the bytes are on disk before the database says they arrived
+    (evidence); a thumbnail, which can be made again, skips that."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 def _fsync_dir(folder: Path) -> None:

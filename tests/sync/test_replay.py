@@ -93,3 +93,27 @@ def test_a_push_sent_20_times_at_once_is_stored_once(app, live_server, phone, fi
     stored = list(db.session.scalars(select(Diligence)))
     assert {d.chain_status for d in stored} == {"ok"}
     assert all(d.complete for d in stored)
+
+
+def test_two_phones_of_one_user_racing_with_the_same_batch_store_it_once(app, live_server, phone,
+                                                                          field):
+    """Different devices are not serialised by the device lock: on PostgreSQL the second
+    request meets the first one's rows at the unique index, rolls its fast path back and
+    applies the batch record by record, answering duplicates."""
+    from tests.sync.conftest import enroll
+
+    second_token, _ = enroll(field.notifier, "Otro teléfono")
+    files = evidence_set(3)
+    body = batch(records_for(field.assignment.id, files, range(5)))
+    app.config["SYNC_TEST_DELAY_PER_RECORD"] = 0.05  # both requests in flight together
+    start = threading.Barrier(2)
+
+    def send(token: str) -> list[str]:
+        start.wait(timeout=30)
+        return sync_once(live_server, token, body, files)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first, second = pool.map(send, [phone.token, second_token])
+    for statuses in zip(first, second, strict=True):
+        assert sorted(statuses) == ["accepted", "duplicate"]
+    assert counts() == (5, 2)
