@@ -240,3 +240,30 @@ def test_concurrent_writers_and_pulls_never_lose_a_change(app, live_server, phon
             cursor = payload["cursor"]
     for assignment_id in assignment_ids:
         assert seen[assignment_id] == "2026-07-20"
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="row locks: PostgreSQL only")
+def test_the_feed_clock_is_locked_only_at_the_real_commit(app, field):
+    """Savepoint releases (one per record when a batch falls back to careful mode) must not
+    take the clock's row lock, or every push would wait for every other push to commit."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    from fieldapp.devices.feed import next_seq
+
+    writer, probe = Session(db.engine), Session(db.engine)
+    try:
+        with writer.begin_nested():
+            writer.get(Assignment, field.assignment.id).due_on = date(2026, 9, 1)
+        writer.flush()
+        probe.execute(text("SELECT value FROM feed_clock WHERE id = 1 FOR UPDATE NOWAIT"))
+        probe.rollback()
+        writer.commit()
+        next_seq(writer)  # the real stamping takes the lock…
+        with pytest.raises(OperationalError):  # …so the same probe fails while it is held
+            probe.execute(text("SELECT value FROM feed_clock WHERE id = 1 FOR UPDATE NOWAIT"))
+    finally:
+        writer.rollback()
+        probe.rollback()
+        writer.close()
+        probe.close()
