@@ -47,8 +47,8 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.auth.views import bp as auth_bp
     from fieldapp.capture.views import bp as capture_bp
     from fieldapp.field.views import bp as field_bp
-    from fieldapp.imports.views import bp as imports_bp
     from fieldapp.health.views import bp as health_bp
+    from fieldapp.imports.views import bp as imports_bp
     from fieldapp.legal.views import bp as legal_bp
     from fieldapp.review.views import bp as review_bp
 
