@@ -89,12 +89,14 @@ async function render() {
     state: recordsOf.has(a.id) ? counted(recordsOf.get(a.id).length, "diligencia capturada", "diligencias capturadas")
       : a.status_label,
   })));
+  document.getElementById("assignments-empty").hidden = open.length > 0;
   const pulledAt = await getMeta(db, "pulled_at");
   document.getElementById("assignments-note").textContent = pulledAt
     ? `Lista descargada el ${formatDateTime(pulledAt, tz)}.`
     : "Aún no se ha descargado su lista de trabajo: conéctese y active este teléfono.";
 
   const sorted = [...records].sort((a, b) => b.finalized_at.localeCompare(a.finalized_at));
+  document.getElementById("records-empty").hidden = sorted.length > 0;
   document.getElementById("records").replaceChildren(...sorted.map((r) => {
     const item = fromTemplate("tpl-record", {
       link: (a) => { a.href = diligenceUrl({ registro: r.id }); },
