@@ -174,7 +174,7 @@ class Phone:
         page.click("#enroll-form button[type=submit]")
         expect(page.locator("#enroll")).to_be_hidden()
         expect(page.locator("#assignments-note")).to_contain_text("Lista descargada")
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 @pytest.fixture
