@@ -237,6 +237,27 @@ def start_gunicorn(url: str, media_root: str, workers: int, threads: int) -> tup
     return process, port
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU time used so far by gunicorn, PostgreSQL and everything else on the machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {"gunicorn": 0.0, "postgres": 0.0, "other": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used = (int(fields[11]) + int(fields[12])) / tick
+        kind = ("gunicorn" if b"gunicorn" in cmdline else
+                "postgres" if cmdline.startswith(b"postgres") else "other")
+        out[kind] += used
+    return out
+
+
+def cpu_share(before: dict[str, float], after: dict[str, float]) -> str:
+    return ", ".join(f"{k} {after[k] - before[k]:.1f} s" for k in before)
+
+
 # Phases -------------------------------------------------------------------------------------
 
 def push_phase(port: int, phones: list[Phone], use_gzip: bool, tally: Tally) -> float:
@@ -341,8 +362,12 @@ def main() -> int:
         print(f"starting gunicorn ({args.workers} workers × {args.threads} threads) …", flush=True)
         server, port = start_gunicorn(url, media_root, args.workers, args.threads)
         tally = Tally(payload=payload)
+        load_before = os.getloadavg()[0]
+        cpu0 = cpu_seconds()
         push_seconds = push_phase(port, phones, not args.no_gzip, tally)
-        photo_seconds = photo_phase(port, phones, tally)
+        cpu1 = cpu_seconds()
+        photo_seconds = photo_phase(port, phones, tally) if any(p.photos for p in phones) else 0.0
+        cpu2 = cpu_seconds()
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
@@ -354,9 +379,9 @@ def main() -> int:
     diligences = args.phones * args.batches * args.batch_size
     photos = sum(len(p.photos) for p in phones)
     rate_d = tally.accepted / push_seconds
-    rate_p = tally.stored_photos / photo_seconds
+    rate_p = tally.stored_photos / photo_seconds if photo_seconds else 0.0
     ratio = tally.wire / tally.payload
-    jpeg_kb = statistics.mean(len(d) for p in phones for _, d in p.photos) / 1024
+    jpeg_kb = statistics.mean([len(d) for p in phones for _, d in p.photos] or [0]) / 1024
     print()
     print(f"phones {args.phones}, batches of {args.batch_size}, gunicorn {args.workers}×{args.threads}, "
           f"PostgreSQL, push bodies {'plain' if args.no_gzip else 'gzip'}")
@@ -369,6 +394,8 @@ def main() -> int:
     print(f"photos/s        {rate_p:8.1f}   (goal ≥ {GOALS['photos_per_s']})")
     print(f"wire ÷ payload  {ratio:8.3f}   (goal ≤ {GOALS['wire_ratio']}; {tally.wire:,} / "
           f"{tally.payload:,} bytes)")
+    print(f"CPU, records phase: {cpu_share(cpu0, cpu1)}; photos phase: {cpu_share(cpu1, cpu2)}")
+    print(f"load average before the run: {load_before:.2f} ({os.cpu_count()} cores)")
     for error in tally.errors[:5]:
         print("error:", error)
     return 1 if tally.errors else 0

@@ -51,6 +51,10 @@ S_MEDIA = "S-MEDIA"  # the media manifest is not consistent
 ID_CONFLICT = "id_conflict"  # same id, different content (HTTP 409 semantics, per record)
 
 
+_ESCAPED = re.compile(r'[\x00-\x1f"\\]')  # what JSON.stringify escapes
+_SURROGATE = re.compile("[\ud800-\udfff]")  # in a Python str, only a lone one can occur
+
+
 class CanonicalError(ValueError):
     """A value that has no canonical form (NaN, a huge integer, a lone surrogate…)."""
 
@@ -117,10 +121,10 @@ def _write(value: Any, out: list[str], depth: int) -> None:
 
 
 def _string(text: str) -> str:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise CanonicalError("text with a lone surrogate has no UTF-8 form") from None
+    if _SURROGATE.search(text):
+        raise CanonicalError("text with a lone surrogate has no UTF-8 form")
+    if not _ESCAPED.search(text):
+        return f'"{text}"'  # the common case: nothing to escape
     # Python escapes exactly the characters JSON.stringify escapes, the same way.
     return json.dumps(text, ensure_ascii=False)
 
