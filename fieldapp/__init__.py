@@ -46,13 +46,17 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.admin.views import bp as admin_bp
     from fieldapp.auth.views import bp as auth_bp
     from fieldapp.capture.views import bp as capture_bp
+    from fieldapp.depository.views import bp as depository_bp
     from fieldapp.field.views import bp as field_bp
     from fieldapp.health.views import bp as health_bp
     from fieldapp.imports.views import bp as imports_bp
     from fieldapp.legal.views import bp as legal_bp
     from fieldapp.review.views import bp as review_bp
+    from fieldapp.seals.views import bp as seals_bp
 
     for bp in (auth_bp, field_bp, capture_bp, review_bp, admin_bp, health_bp, imports_bp, legal_bp):
+        app.register_blueprint(bp)
+    for bp in (seals_bp, depository_bp):  # R-PAE-8: seal labels and custody of seized goods
         app.register_blueprint(bp)
     _register_device_blueprints(app)
 

@@ -59,10 +59,34 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SESSION_COOKIE_NAME": "fieldapp_session",
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_I18N_ENABLED": False,  # Spanish messages come from WTForms itself (web/forms.py)
         "LOGIN_MAX_FAILURES_PER_USER": 5,
         "LOGIN_MAX_FAILURES_PER_IP": 20,
         "LOGIN_THROTTLE_WINDOW_SECONDS": 15 * 60,
         "TESTING": env == "test",
     }
+    config.update(_integer_settings_from_environment())
     config.update(overrides)
     return config
+
+
+# Limits whose defaults live beside the code that applies them (media, sync, diligences); an
+# operator may change them through the environment.
+INTEGER_SETTINGS = ("MEDIA_MAX_BYTES", "MEDIA_MAX_PIXELS", "SYNC_MAX_BATCH_RECORDS",
+                    "SYNC_MAX_CLOCK_DRIFT_SECONDS")
+
+
+def _integer_settings_from_environment() -> dict[str, int]:
+    found: dict[str, int] = {}
+    for name in INTEGER_SETTINGS:
+        raw = os.environ.get(name)
+        if raw is None or raw.strip() == "":
+            continue
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+        if value <= 0:
+            raise ConfigError(f"{name} must be greater than zero, not {value}")
+        found[name] = value
+    return found

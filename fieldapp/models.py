@@ -3,6 +3,7 @@
 from fieldapp.assignments.models import Assignment
 from fieldapp.audit.models import AuditEvent
 from fieldapp.auth.models import LoginAttempt, User
+from fieldapp.depository.models import CustodyEvent, CustodyItem, InventoryCount, InventoryScan
 from fieldapp.devices.models import Device, EnrollmentLink, FeedClock, FeedMark
 from fieldapp.diligences.models import Diligence, DiligenceMedia, ReviewEvent
 from fieldapp.legal.models import CostBracketRow, LegalParameterSet, NonBusinessDay
@@ -16,6 +17,7 @@ from fieldapp.portfolio.models import (
     Document,
     EmployerRegistration,
 )
+from fieldapp.seals.models import Seal, SealCounter, SealSheet, SealUse
 
 __all__ = [
     "Address",
@@ -24,6 +26,8 @@ __all__ = [
     "CostBracketRow",
     "Credit",
     "CreditStatusChange",
+    "CustodyEvent",
+    "CustodyItem",
     "Debtor",
     "Device",
     "Diligence",
@@ -33,12 +37,18 @@ __all__ = [
     "EnrollmentLink",
     "FeedClock",
     "FeedMark",
+    "InventoryCount",
+    "InventoryScan",
     "LegalParameterSet",
     "LoginAttempt",
     "MediaBlob",
     "NonBusinessDay",
     "Office",
     "ReviewEvent",
+    "Seal",
+    "SealCounter",
+    "SealSheet",
+    "SealUse",
     "Sector",
     "User",
 ]

@@ -143,6 +143,17 @@ def _schemas() -> dict[str, Any]:
                 "chain_status": {"type": "string", "enum": ["ok", "pending", "broken"]},
                 "flags": {"type": "array", "items": STRING},
                 "findings": {"type": "array", "items": {"type": "object"}},
+                "seal_problems": {
+                    "type": "array",
+                    "description": "Present only when a seal of the record is reused (flag "
+                                   "seal_conflict) or irregular (flag seal_irregular).",
+                    "items": {"type": "object", "required": ["item", "code", "problem", "message"],
+                              "properties": {
+                                  "item": {"type": "integer"}, "code": STRING,
+                                  "problem": {"type": "string", "enum": [
+                                      "reused", "repeated", "invalid", "unknown", "other_office",
+                                      "not_assigned", "void"]},
+                                  "message": STRING, "other_diligence": _nullable(STRING)}}},
                 "errors": {"type": "array", "items": _ref("FieldError")},
                 "error": {"type": "object", "required": ["code", "message", "http_status"],
                           "properties": {"code": {"type": "string", "enum": ["id_conflict"]},
@@ -221,6 +232,9 @@ def _schemas() -> dict[str, Any]:
                                "description": "null when the pack query parameter names the "
                                               "current digest."},
                 "today": DATE,
+                "seals": {"type": "array", "items": STRING,
+                          "description": "Seal codes assigned to the user and not used yet "
+                                         "(always the whole list)."},
             },
         },
         "MediaStored": {

@@ -31,6 +31,7 @@ from fieldapp.legal.services import field_pack_for
 from fieldapp.media.services import present
 from fieldapp.offices.services import office_today
 from fieldapp.portfolio.models import Address, Credit, Document
+from fieldapp.seals.services import unused_codes_of
 from sync.protocol import PROTOCOL_VERSION, format_timestamp
 
 CHUNK = 500
@@ -95,6 +96,9 @@ def build_pull(user: User, cursor: int | None, known_pack_digest: str | None = N
         "legal_pack_digest": digest,
         "legal_pack": None if known_pack_digest and known_pack_digest == digest else pack,
         "today": today.isoformat(),
+        # Always the whole list (it is short): the seal codes assigned to the user and not used
+        # yet, so the phone can warn offline about a label that is not theirs (R-PAE-8).
+        "seals": unused_codes_of(user),
     }
 
 

@@ -103,4 +103,7 @@ def result_dict(record_id: str, outcome: RecordResult) -> dict[str, Any]:
         "flags": d.flags,
         "findings": d.findings,
     })
+    seal_problems = (d.server_notes or {}).get("seals")
+    if seal_problems:  # only when there are some: older phones never see the member
+        item["seal_problems"] = seal_problems
     return item

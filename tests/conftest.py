@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, inspect, text
 from fieldapp import create_app
 from fieldapp.extensions import db
 from tests.factories import Factory
+from tests.live import LiveServer
 
 BACKEND = os.environ.get("FIELDAPP_TEST_DATABASE", "sqlite")
 PG_SERVER_URL = os.environ.get("FIELDAPP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432")
@@ -123,6 +124,19 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
+def live_server(database_url: str, tmp_path: Path, app: Flask) -> Iterator[LiveServer]:
+    """The app behind a real HTTP server thread, CSRF on, for browsers and HTTP clients."""
+    served = make_test_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    server = LiveServer(served)
+    server.start()
+    yield server
+    server.stop()
+    with served.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def runner(app: Flask):  # type: ignore[no-untyped-def]
     return app.test_cli_runner()
 
@@ -146,6 +160,13 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture(scope="session")
+def base_url() -> None:
+    """pytest-base-url's own fixture trips pytest's deprecation of session fixtures defined as
+    methods (an error under filterwarnings=error); tests build URLs from live_server.url."""
+    return None
 
 
 @pytest.fixture(scope="session")

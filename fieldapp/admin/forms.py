@@ -1,19 +1,19 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from fieldapp.auth.models import ROLE_LABELS
+from fieldapp.web.forms import AppForm
 
 
-class UserForm(FlaskForm):
+class UserForm(AppForm):
     username = StringField("Usuario", validators=[
         DataRequired("Escriba el usuario."), Length(max=60),
         Regexp(r"^[a-zA-Z0-9._-]+$", message="Sólo letras, números, punto, guion y guion bajo.")])
     full_name = StringField("Nombre completo", validators=[DataRequired("Escriba el nombre."),
                                                            Length(max=160)])
-    role = SelectField("Rol", choices=list(ROLE_LABELS.items()))
+    role = SelectField("Rol", choices=dict(ROLE_LABELS))  # a dict: WTForms 3.3 deprecates tuple choices
     password = PasswordField("Contraseña inicial", validators=[
         DataRequired("Escriba una contraseña."), Length(min=8, message="Mínimo 8 caracteres.")])
     credential_number = StringField("Número de credencial", validators=[Optional(), Length(max=40)])

@@ -1,19 +1,20 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from fieldapp.web.forms import AppForm
 
-class EnrollmentLinkForm(FlaskForm):
+
+class EnrollmentLinkForm(AppForm):
     user_id = SelectField("Persona", coerce=int, validators=[DataRequired("Elija a quién.")])
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(AppForm):
     """Only the CSRF token: revoking needs no other data."""
 
 
-class EnrollDeviceForm(FlaskForm):
+class EnrollDeviceForm(AppForm):
     device_name = StringField(
         "Nombre de este teléfono",
         validators=[DataRequired("Escriba un nombre, p. ej. «Motorola de la oficina»."),

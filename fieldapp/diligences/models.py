@@ -12,6 +12,7 @@ from fieldapp.db_types import UTCDateTime, utcnow
 from fieldapp.devices.models import Device
 from fieldapp.extensions import db
 from fieldapp.portfolio.models import Document
+from fieldapp.seals.models import seal_flags
 
 DILIGENCE_KINDS = {
     "citatorio": "Citatorio",
@@ -49,6 +50,8 @@ FLAG_LABELS = {
     "chain_broken": CHAIN_STATUSES["broken"],
     "legal_block": "El motor legal encontró impedimentos",
     "legal_warn": "El motor legal encontró advertencias",
+    "seal_conflict": "Sello usado en otra diligencia",
+    "seal_irregular": "Sello desconocido, de otra subdelegación, anulado o asignado a otra persona",
 }
 
 
@@ -167,6 +170,7 @@ class Diligence(db.Model):
             flags.append("legal_block")
         if self.has_warn_findings:
             flags.append("legal_warn")
+        flags.extend(seal_flags(self.server_notes))  # fieldapp.seals.services
         return flags
 
     def __repr__(self) -> str:

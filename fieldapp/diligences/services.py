@@ -48,6 +48,7 @@ from fieldapp.media.services import present
 from fieldapp.offices.models import Office
 from fieldapp.portfolio.models import Credit, Document
 from fieldapp.portfolio.services import FINAL_STATUSES, advance_credit_status
+from fieldapp.seals.services import register_seals_of
 
 DEFAULT_MAX_CLOCK_DRIFT_SECONDS = 300
 # How far a diligence moves its assignment (forward only: a late citatorio never reopens a done
@@ -302,6 +303,8 @@ def _store(rec: RecordIn, facts: DiligenceFacts, context: BatchContext) -> Dilig
     if prior is not None:
         db.session.flush()  # the new version's row first: the old one's foreign key names it
         prior.superseded_by_id, prior.superseded_at = diligence.id, receipt.received_at
+    # Seals were stuck on the goods whatever the findings say: record them, flag reuse (R-PAE-8).
+    register_seals_of(diligence, facts)
     if not (diligence.has_block_findings or closed or withdrawn):
         _apply_effects(diligence, facts, assignment, day, user)
     return diligence

@@ -29,6 +29,7 @@ from sqlalchemy import insert, select, text
 from fieldapp.audit.models import AuditEvent
 from fieldapp.audit.services import record
 from fieldapp.auth.models import User
+from fieldapp.bulk import insert_rows
 from fieldapp.extensions import db
 from fieldapp.imports.rows import COLUMN_NAMES, REQUIRED_COLUMNS, ImportRow, address_key, parse_row
 from fieldapp.offices.models import Office, Sector
@@ -41,14 +42,15 @@ from fieldapp.portfolio.models import (
     EmployerRegistration,
     document_credits,
 )
-from fieldapp.portfolio.services import advance_credit_statuses
+from fieldapp.portfolio.services import CreditState, advance_credit_states
 
 IMPORT_ACTION = "credits_imported"
-NEW_CREDIT_STATUS = "to_notify"
-_CHUNK = 500
+IMPORTED_CREDIT_STATUS = "issued"  # as the emisión issued it…
+NEW_CREDIT_STATUS = "to_notify"  # …and at once in the office's portfolio, with that history row
+_CHUNK = 500  # bound parameters per IN (...) query, well under SQLite's limit
 # Bulk INSERTs leave out None values by default, so rows with and without an optional value
 # would go in separate statements; rendering NULLs keeps them in the same multi-row INSERT.
-_ONE_BATCH = {"render_nulls": True}  # bound parameters per IN (...) query, well under SQLite's limit
+_ONE_BATCH = {"render_nulls": True}
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -466,7 +468,7 @@ def _write(rows: list[ImportRow], offices: dict[str, Office],
         if stored is None:
             new_credits[(office_id, row.credit_number)] = {
                 "office_id": office_id, "debtor_id": debtor_ids[(office_id, row.rfc)],
-                "credit_number": row.credit_number, "status": "issued", **values}
+                "credit_number": row.credit_number, "status": IMPORTED_CREDIT_STATUS, **values}
         else:
             credit = stored[0]
             # The status is not the emisión's business: field work moves it, forward only.
@@ -513,29 +515,27 @@ def _write(rows: list[ImportRow], offices: dict[str, Office],
             known.links.add(pair)
             links.append({"document_id": pair[0], "credit_id": pair[1]})
     if links:
-        db.session.execute(insert(document_credits), links)
+        insert_rows(document_credits, links)
 
     # New credits enter the office's portfolio: issued → to_notify, with its history (workflows.md).
-    new_ids = sorted(created_ids.values())
-    created = [c for chunk in _chunks(new_ids)
-               for c in db.session.scalars(select(Credit).where(Credit.id.in_(chunk)))]
-    advance_credit_statuses(created, NEW_CREDIT_STATUS, source="import", actor=actor)
+    created = [CreditState(credit_id, IMPORTED_CREDIT_STATUS, office_id)
+               for (office_id, _number), credit_id in sorted(created_ids.items(), key=lambda kv: kv[1])]
+    advance_credit_states(created, NEW_CREDIT_STATUS, source="import", actor=actor)
     db.session.flush()
     return summary
 
 
 def _insert(model: type[Any], values: list[dict[str, Any]]) -> None:
-    if values:
-        db.session.execute(insert(model), values, execution_options=_ONE_BATCH)
+    insert_rows(model, values)
 
 
 def _insert_new(model: type[Any], new: Mapping[K, dict[str, Any]], key_columns: tuple[str, ...],
                 key_of: Callable[[Mapping[str, Any]], K]) -> dict[K, int]:
     """Inserts the new rows (keyed by their natural key) and returns their ids by that key.
 
-    PostgreSQL: the ids are drawn from the table's sequence first, then the rows go in one
-    pipelined executemany; a multi-row INSERT … RETURNING is three times slower there, most of
-    it psycopg parsing the placeholders of the long statements. SQLite: multi-row INSERT …
+    PostgreSQL: the ids are drawn from the table's sequence first, then the rows go in by COPY
+    (fieldapp.bulk); a multi-row INSERT … RETURNING is several times slower there, most of it
+    psycopg parsing the placeholders of the long statements. SQLite: multi-row INSERT …
     RETURNING the key columns (asking for parameter order instead would make SQLite insert one
     row per statement)."""
     if not new:

@@ -11,6 +11,7 @@ checks then judge what is missing, never what is malformed.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import types
 import typing
@@ -290,11 +291,18 @@ T = TypeVar("T")
 _DECIMAL = re.compile(r"-?\d+(\.\d+)?")  # what legal.js reads too: no exponent, no comma
 
 
+@functools.cache
+def _schema_of(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
+    """A dataclass's resolved type hints and fields, computed once per class: resolving the
+    string annotations (``from __future__ import annotations``) cost most of a record's
+    parsing time at sync."""
+    return typing.get_type_hints(cls), {f.name: f for f in dataclasses.fields(cls)}
+
+
 def _parse_dataclass(cls: type[T], data: object, path: str) -> T:
     if not isinstance(data, Mapping):
         raise FactsError(path, "se esperaba un objeto")
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    hints, fields = _schema_of(cls)
     unknown = sorted(set(data) - set(fields))
     if unknown:
         raise FactsError(f"{path}.{unknown[0]}", "campo desconocido")

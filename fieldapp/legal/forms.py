@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,9 +17,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from fieldapp.legal.models import COST_BASES
 from fieldapp.offices.models import PHOTO_LONG_EDGES
+from fieldapp.web.forms import AppForm
 
 
-class NonBusinessDayForm(FlaskForm):
+class NonBusinessDayForm(AppForm):
     start = DateField("Fecha", validators=[DataRequired("Indique la fecha.")])
     end = DateField("Hasta (opcional, para un periodo)", validators=[Optional()])
     description = StringField("Motivo", validators=[
@@ -28,7 +28,7 @@ class NonBusinessDayForm(FlaskForm):
         Length(max=200)])
 
 
-class RemoveDayForm(FlaskForm):
+class RemoveDayForm(AppForm):
     reason = StringField("Motivo del retiro", validators=[
         DataRequired("Escriba por qué se retira el día."), Length(max=200)])
 
@@ -65,7 +65,7 @@ class BracketForm(Form):
         return valid
 
 
-class ParameterSetForm(FlaskForm):
+class ParameterSetForm(AppForm):
     valid_from = DateField("Entra en vigor el", validators=[DataRequired("Indique la fecha.")])
     friday_rule = BooleanField("Regla del viernes: un plazo que vence en viernes se recorre al "
                                "siguiente día hábil (RACERF 3)")
@@ -83,11 +83,11 @@ class ParameterSetForm(FlaskForm):
         DataRequired("Escriba el motivo o fundamento del cambio."), Length(max=300)])
 
 
-class PhotoSizeForm(FlaskForm):
+class PhotoSizeForm(AppForm):
     photo_long_edge = SelectField(
         "Lado mayor de las fotos (píxeles)", coerce=int,
         choices={str(n): f"{n} px" for n in PHOTO_LONG_EDGES})
 
 
-class SweepForm(FlaskForm):
+class SweepForm(AppForm):
     """Only the CSRF token: "apply the gate to every notified credit now"."""

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField
 from wtforms.validators import DataRequired
 
+from fieldapp.web.forms import AppForm
 
-class AssignForm(FlaskForm):
+
+class AssignForm(AppForm):
     user_id = SelectField("Asignar a", coerce=int, validators=[DataRequired("Elija a quién.")])
     due_on = DateField("Fecha límite", validators=[DataRequired("Indique la fecha límite.")])
 

@@ -7,10 +7,7 @@ to a chosen moment of the office's day."""
 
 from __future__ import annotations
 
-import io
-import socket
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -18,91 +15,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask import Flask
 from PIL import Image
 from playwright.sync_api import BrowserContext, BrowserType, Page, expect
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from fieldapp.extensions import db
 from fieldapp.legal.services import field_pack_for
 from fieldapp.offices.services import office_today
-from tests.conftest import PASSWORD, make_test_app
+from tests.conftest import PASSWORD
+from tests.live import ARTIFACTS, SCREENSHOTS, LiveServer, screenshot  # noqa: F401 (used by the tests)
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-SCREENSHOTS = ARTIFACTS / "screenshots"
 PHONE = {"width": 360, "height": 800}
 TZ = "America/Mexico_City"
 ADDRESS_AT = (20.6767, -103.3475)
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-
-class UploadCutter:
-    """WSGI middleware: while `cutting`, every photo upload (PUT /api/sync/v1/media/…) has half
-    of its body read and then its TCP connection torn down, as a dropping 3G link does. The
-    app still sees the truncated request and must store nothing."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.cutting = False
-        self.cut = 0
-        self.lock = threading.Lock()
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        if (self.cutting and environ["REQUEST_METHOD"] == "PUT"
-                and environ["PATH_INFO"].startswith("/api/sync/v1/media/")):
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            half = environ["wsgi.input"].read(length // 2)
-            environ["wsgi.input"] = io.BytesIO(half)  # the app gets what arrived, then EOF
-            sock: socket.socket = environ["werkzeug.socket"]
-            sock.shutdown(socket.SHUT_RDWR)
-            with self.lock:
-                self.cut += 1
-        return self.app(environ, start_response)
-
-
-class LiveServer:
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.cutter = UploadCutter(app)
-        self.port = 0
-        self.server: BaseWSGIServer | None = None
-        self.thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        # Same port on a restart (HTTPServer sets SO_REUSEADDR): the phone's origin is the same.
-        self.server = make_server("127.0.0.1", self.port, self.cutter, threaded=True,
-                                  request_handler=_QuietHandler)
-        self.port = self.server.server_port
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            assert self.thread is not None
-            self.thread.join(10)
-            self.server = None
-
-
-@pytest.fixture
-def live_server(database_url: str, tmp_path: Path, app: Flask) -> Iterator[LiveServer]:
-    served = make_test_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
-    server = LiveServer(served)
-    server.start()
-    yield server
-    server.stop()
-    with served.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def business_moment(office: Any, at: time, after: date | None = None) -> datetime:
@@ -199,6 +122,3 @@ def camera_jpeg(path: Path, size: tuple[int, int] = (4000, 3000), orientation: i
     return path
 
 
-def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
