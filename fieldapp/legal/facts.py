@@ -180,6 +180,13 @@ class SeizedItem:
     seal: str | None = None
     id: str | None = None
     third_party_claim: ThirdPartyClaim | None = None
+    # What identifies the good in the acta (brand, model, serial) and its state; ``photos``
+    # names the sha256 of this good's photos in the record's media (role "item").
+    brand: str | None = None
+    model: str | None = None
+    serial_number: str | None = None
+    condition: str | None = None
+    photos: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
