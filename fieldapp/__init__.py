@@ -43,6 +43,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from fieldapp.actas.views import bp as actas_bp
     from fieldapp.admin.views import bp as admin_bp
     from fieldapp.auth.views import bp as auth_bp
     from fieldapp.capture.views import bp as capture_bp
@@ -51,6 +52,8 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.health.views import bp as health_bp
     from fieldapp.imports.views import bp as imports_bp
     from fieldapp.legal.views import bp as legal_bp
+    from fieldapp.reports.views import bp as reports_bp
+    from fieldapp.review.diligence_views import bp as diligences_bp
     from fieldapp.review.views import bp as review_bp
     from fieldapp.seals.views import bp as seals_bp
 
@@ -58,6 +61,9 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     for bp in (seals_bp, depository_bp):  # R-PAE-8: seal labels and custody of seized goods
         app.register_blueprint(bp)
+    app.register_blueprint(diligences_bp)  # the office head's review of diligences
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(actas_bp)  # printable actas and their public verification page
     _register_device_blueprints(app)
 
 

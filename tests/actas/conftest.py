@@ -1,0 +1,201 @@
+"""Diligence records of every kind, pushed through the sync API by real enrolled phones, for the
+acta and verification tests."""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from PIL import Image, ImageDraw
+
+from fieldapp.assignments.models import Assignment
+from fieldapp.auth.models import User
+from fieldapp.diligences.models import Diligence
+from fieldapp.extensions import db
+from fieldapp.offices.models import Office
+from tests.factories import Factory
+from tests.seals.embargo import SEIZURE_FACTS, Enforcement, enforcement_setup
+from tests.sync.conftest import Phone, enroll
+from tests.sync.helpers import (
+    ADDRESS,
+    CITATORIO_FACTS,
+    DEMAND_FACTS,
+    FIELD_USER,
+    NOTIFICATION_FACTS,
+    make_record,
+    media_item,
+)
+
+# Cases: one per acta, named as the screenshots are (test-artifacts/screenshots/acta-<case>.png).
+CASES = ("citatorio", "posting_record", "notification", "notification_follow_up", "not_located",
+         "payment_demand", "seizure")
+
+
+def photo_bytes(seed: int, label: str, fmt: str = "JPEG", size: tuple[int, int] = (640, 480)) -> bytes:
+    """A photo-like image (a gradient with a caption), different for each seed."""
+    w, h = size
+    image = Image.new("RGB", size)
+    pixels = image.load()
+    assert pixels is not None
+    for y in range(h):
+        for x in range(0, w, 4):
+            shade = (int(120 + 80 * math.sin((x + seed * 40) / 90)), int(110 + 60 * y / h),
+                     int(90 + 100 * x / w))
+            for dx in range(4):
+                pixels[x + dx, y] = shade
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((w // 5, h // 3, 4 * w // 5, h - 20), outline=(250, 250, 250), width=6)
+    draw.text((w // 5 + 12, h // 3 + 12), f"{label} {seed}", fill=(255, 255, 255))
+    out = BytesIO()
+    image.save(out, fmt, quality=80)
+    return out.getvalue()
+
+
+def signature_bytes(seed: int = 0) -> bytes:
+    """A signature as the phone's pad sends it: a black stroke on a transparent PNG."""
+    image = Image.new("RGBA", (480, 160), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    points = [(20 + i * 11, 90 + int(40 * math.sin(i / 2.5 + seed))) for i in range(40)]
+    draw.line(points, fill=(0, 0, 0, 255), width=5)
+    out = BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+FOLLOW_UP_FACTS: dict[str, Any] = {
+    **CITATORIO_FACTS,
+    "kind": "notification", "started_at": "2026-03-11T12:05:00-06:00",
+    "citatorio": {"issued_at": "2026-03-10T12:00:00-06:00",
+                  "appointed_at": "2026-03-11T12:00:00-06:00"},
+    "arrived_at": "2026-03-11T11:58:00-06:00", "finished_at": "2026-03-11T12:45:00-06:00",
+    "entered_at": {"attendee.name": "2026-03-11T12:06:00-06:00",
+                   "attendee.id_number": "2026-03-11T12:07:00-06:00",
+                   "attendee.relationship": "2026-03-11T12:08:00-06:00",
+                   "absence_reason": "2026-03-11T12:09:00-06:00",
+                   "absence_informant": "2026-03-11T12:10:00-06:00"},
+}
+FOLLOW_UP_FACTS.pop("appointment_at")
+POSTING_FACTS: dict[str, Any] = {
+    "kind": "posting_record", "started_at": "2026-03-10T12:00:00-06:00",
+    "addressee_type": "company", "address": ADDRESS,
+    "address_verification": ["street_sign", "house_number", "photo", "gps"],
+    "addressee_asked": True, "representative_asked": True, "field_user": FIELD_USER,
+    "appointment_at": "2026-03-11T12:00:00-06:00", "posting_reason": "nobody_present",
+    "arrived_at": "2026-03-10T11:55:00-06:00", "finished_at": "2026-03-10T12:40:00-06:00",
+    "entered_at": {},
+}
+NOT_LOCATED_FACTS: dict[str, Any] = {
+    **{k: POSTING_FACTS[k] for k in ("addressee_type", "address", "addressee_asked",
+                                     "representative_asked", "field_user")},
+    "kind": "not_located", "started_at": "2026-03-10T11:00:00-06:00",
+    "address_verification": ["street_sign", "house_number", "photo"],
+    "not_located": {"reason": "moved",
+                    "statements": [{"name": "Rosa Díaz Muñoz (vecina del 102)",
+                                    "text": "Se mudaron hace seis meses; no dejaron domicilio"}],
+                    "premises_state": "Local vacío con letrero «Se renta»"},
+    "arrived_at": "2026-03-10T10:55:00-06:00", "finished_at": "2026-03-10T11:40:00-06:00",
+    "entered_at": {"not_located.premises_state": "2026-03-10T11:07:00-06:00"},
+}
+
+
+def seizure_case_facts(codes: list[str]) -> dict[str, Any]:
+    """The clean embargo of tests/seals plus what an acta must also show: quantities, a
+    refused exempt good (R-PAE-6), a third-party claim (R-PAE-9) and a name with characters
+    outside Latin-1, as phones send them."""
+    facts = copy.deepcopy(SEIZURE_FACTS)
+    facts["attendee"] = {**facts["attendee"], "relationship": "Administradora única “de hecho”"}
+    facts["seizure"]["items"] = [
+        {"category": "vehicle", "description": "Camioneta Nissan NP300 2020 — serie 3N6AD33A0LK",
+         "quantity": "1", "value": "250000.00", "seal": codes[0]},
+        {"category": "office_equipment", "description": "Escritorios de madera y sillas",
+         "quantity": "5", "value": "35000.00", "seal": codes[1]},
+        {"category": "electronics", "description": "Computadora Dell OptiPlex 7090 🖥",
+         "quantity": "2", "value": "18000.00", "seal": codes[2]},
+        {"category": "household_furniture", "description": "Cama y ropero del encargado",
+         "quantity": "1"},
+        {"category": "inventory", "description": "Lote de refacciones en consignación",
+         "quantity": "40", "value": "12000.00",
+         "third_party_claim": {"claimant": "Refacciones Ñuñez SA de CV",
+                               "documents": "Contrato de consignación 88/2025 y factura A-1201"}},
+    ]
+    facts["seizure"]["amount_secured"] = "120000.00"
+    return facts
+
+
+@dataclass
+class Office1:
+    """An office with a supervisor, an admin, a notifier and an executor, each with phones."""
+
+    office: Office
+    supervisor: User
+    admin: User
+    notifier: User
+    executor: User
+    notifier_phone: Phone
+    enforcement: Enforcement
+    notifier_assignments: list[Assignment]
+
+
+@pytest.fixture
+def office1(factory: Factory, client: FlaskClient) -> Office1:
+    enforcement = enforcement_setup(factory, client, seals=6)
+    office = enforcement.office
+    notifier = factory.user(office, "notifier", full_name="Juan Pérez Gómez")
+    admin = factory.user(office, "admin")
+    assignments = []
+    for _ in range(len(CASES)):
+        document = factory.portfolio_item(office, notifier)
+        assignments.append(db.session.query(Assignment).filter_by(document_id=document.id).one())
+    token, device_id = enroll(notifier)
+    return Office1(office, enforcement.supervisor, admin, notifier, enforcement.executor,
+                   Phone(client, token, device_id, notifier), enforcement, assignments)
+
+
+def push_case(o: Office1, case: str) -> Diligence:
+    """Pushes the record of ``case`` and its files through the sync API; returns it stored."""
+    index = CASES.index(case)
+    facade = photo_bytes(index, "FACHADA")
+    signature = signature_bytes(index)
+    media = [media_item(facade)]
+    files = [(facade, "image/jpeg")]
+    executor = case in ("payment_demand", "seizure")
+    phone = o.enforcement.phones[0] if executor else o.notifier_phone
+    if executor:
+        assignment = o.enforcement.assignments[0 if case == "payment_demand" else 1]
+    else:
+        assignment = o.notifier_assignments[index]
+    if case == "posting_record":
+        posting = photo_bytes(index + 50, "CITATORIO FIJADO")
+        media.append(media_item(posting, "posting"))
+        files.append((posting, "image/jpeg"))
+    elif case == "not_located":
+        evidence = photo_bytes(index + 60, "LOCAL VACIO", "WEBP")
+        media.append(media_item(evidence, "evidence", "image/webp"))
+        files.append((evidence, "image/webp"))
+    else:
+        media.append(media_item(signature, "signature", "image/png"))
+        files.append((signature, "image/png"))
+    if case == "seizure":
+        for n in range(3):
+            item = photo_bytes(index + 70 + n, f"BIEN {n + 1}")
+            media.append(media_item(item, "item"))
+            files.append((item, "image/jpeg"))
+    facts = {
+        "citatorio": CITATORIO_FACTS, "posting_record": POSTING_FACTS,
+        "notification": NOTIFICATION_FACTS, "notification_follow_up": FOLLOW_UP_FACTS,
+        "not_located": NOT_LOCATED_FACTS, "payment_demand": DEMAND_FACTS,
+    }.get(case) or seizure_case_facts(o.enforcement.codes)
+    record = make_record(assignment.id, kind=facts["kind"], facts=facts, media=media)
+    result = phone.push_ok([record])["results"][0]
+    assert result["status"] == "accepted", result
+    for data, content_type in files:
+        assert phone.put_media(data, content_type=content_type).status_code in (200, 201)
+    db.session.expire_all()
+    diligence = db.session.get(Diligence, record["id"])
+    assert diligence is not None and diligence.complete
+    return diligence
