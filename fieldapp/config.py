@@ -13,6 +13,8 @@ from typing import Any
 
 ENVIRONMENTS = ("production", "demo", "development", "test")
 INSECURE_ENVIRONMENTS = ("demo", "development", "test")
+DEFAULT_MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_MAP_TILE_ATTRIBUTION = "© colaboradores de OpenStreetMap"
 
 
 class ConfigError(RuntimeError):
@@ -64,6 +66,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "LOGIN_MAX_FAILURES_PER_IP": 20,
         "LOGIN_THROTTLE_WINDOW_SECONDS": 15 * 60,
         "TESTING": env == "test",
+        # Background tiles of the review map (empty: no tiles, markers on a blank map). The
+        # map page's CSP admits images from this URL's origin.
+        "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", DEFAULT_MAP_TILE_URL),
+        "MAP_TILE_ATTRIBUTION": os.environ.get("MAP_TILE_ATTRIBUTION", DEFAULT_MAP_TILE_ATTRIBUTION),
     }
     config.update(_integer_settings_from_environment())
     config.update(overrides)

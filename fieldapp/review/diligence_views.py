@@ -1,0 +1,311 @@
+"""The office head's review of diligences: the filtered list (keyset pages, counts per review
+state), its map and exports, one record's page with its evidence, and the decisions.
+
+A second blueprint of the review feature: these pages live under /diligencias (the address
+printed on actas and linked from the demo), the office screens under /oficina.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from fieldapp.audit.services import record
+from fieldapp.auth.access import allow, current_user
+from fieldapp.auth.models import User
+from fieldapp.diligences.models import DILIGENCE_KINDS, FLAG_LABELS, REVIEW_STATES, Diligence
+from fieldapp.diligences.services import OPEN_FOR_REVIEW, ReviewError, decide, versions_of
+from fieldapp.extensions import db
+from fieldapp.media.services import present
+from fieldapp.review import exports
+from fieldapp.review.forms import DecisionForm
+from fieldapp.review.presenters import (
+    FLAG_SHORT,
+    MEDIA_ROLES,
+    evidence_of,
+    facts_sections,
+    seconds_text,
+)
+from fieldapp.review.services import (
+    DEFAULT_PAGE_SIZE,
+    FINDINGS,
+    MAP_LIMIT,
+    OUTCOMES,
+    Cursor,
+    DiligenceFilter,
+    FilterError,
+    field_people,
+    iter_filtered,
+    map_rows,
+    outcome_of,
+    page_of,
+    sectors_of,
+)
+from fieldapp.web.htmx import render_page_or_fragment, wants_fragment
+from fieldapp.web.loading import get_in_office_or_404
+from fieldapp.web.security import CSP
+
+bp = Blueprint("diligences", __name__, url_prefix="/diligencias")
+
+ACTA_ENDPOINT = "actas.acta_pdf"  # built in fieldapp/actas; linked only once it exists
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {"flag_short": FLAG_SHORT, "flag_labels": FLAG_LABELS}
+
+
+def _me() -> User:
+    user = current_user()
+    assert user is not None
+    return user
+
+
+def _tz(user: User) -> ZoneInfo:
+    return ZoneInfo(user.office.timezone)
+
+
+def _filter_context(flt: DiligenceFilter, errors: list[str]) -> dict[str, Any]:
+    me = _me()
+    return {"flt": flt, "filter_errors": errors, "people": field_people(me.office),
+            "sectors": sectors_of(me.office), "kinds": DILIGENCE_KINDS, "outcomes": OUTCOMES,
+            "states": REVIEW_STATES, "findings_choices": FINDINGS}
+
+
+def _parse_filter() -> tuple[DiligenceFilter, list[str]]:
+    return DiligenceFilter.from_args(request.args)
+
+
+def _url_of(d: Diligence) -> str:
+    return url_for("diligences.detail", diligence_id=d.id)
+
+
+# The list --------------------------------------------------------------------------------
+
+@bp.route("/")
+@allow("supervisor", "admin")
+def index() -> Response:
+    me = _me()
+    flt, errors = _parse_filter()
+    after = None
+    raw_after = request.args.get("despues")
+    if raw_after:
+        try:
+            after = Cursor.decode(raw_after)
+        except FilterError as exc:
+            errors.append(str(exc))
+    page = None
+    if not errors:
+        size = int(current_app.config.get("REVIEW_PAGE_SIZE", DEFAULT_PAGE_SIZE))
+        page = page_of(me.office, flt, after, size)
+    return render_page_or_fragment(
+        "review/diligences.html", "review/_diligence_rows.html", status=400 if errors else 200,
+        results=page, after=after, outcome_of=outcome_of, **_filter_context(flt, errors))
+
+
+# The map ---------------------------------------------------------------------------------
+
+def _tile_origin(tile_url: str) -> str | None:
+    """The origin the map's tiles come from, for the page's CSP (None: our own origin or no
+    tiles). A ``{s}`` subdomain becomes a wildcard: ``https://*.tile.example.org``."""
+    parts = urlsplit(tile_url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    host = parts.netloc
+    while "{" in host and "}" in host:
+        start, end = host.index("{"), host.index("}")
+        host = host[:start] + "*" + host[end + 1:]
+    return f"{parts.scheme}://{host}"
+
+
+def _csp_allowing_images_from(origin: str | None) -> str:
+    if origin is None:
+        return CSP
+    directives = [f"{d} {origin}" if d.startswith("img-src ") else d for d in CSP.split("; ")]
+    return "; ".join(directives)
+
+
+@bp.route("/mapa")
+@allow("supervisor", "admin")
+def map_page() -> Response:
+    me = _me()
+    flt, errors = _parse_filter()
+    tile_url = current_app.config.get("MAP_TILE_URL") or ""
+    shown = total = 0
+    if not errors:
+        rows, total = map_rows(me.office, flt, limit=_map_limit())
+        shown = len(rows)
+    # A full page only (links to it are not boosted): Leaflet and its script load in <head>.
+    response = make_response(render_template(
+        "review/diligence_map.html",
+        tile_url=tile_url, tile_attribution=current_app.config.get("MAP_TILE_ATTRIBUTION", ""),
+        shown=shown, total=total, **_filter_context(flt, errors)), 400 if errors else 200)
+    response.headers["Content-Security-Policy"] = _csp_allowing_images_from(_tile_origin(tile_url))
+    return response
+
+
+def _map_limit() -> int:
+    return int(current_app.config.get("REVIEW_MAP_LIMIT", MAP_LIMIT))
+
+
+@bp.route("/mapa.geojson")
+@allow("supervisor", "admin")
+def map_points() -> Response:
+    me = _me()
+    flt, errors = _parse_filter()
+    if errors:
+        return _bad_filter(errors)
+    rows, total = map_rows(me.office, flt, limit=_map_limit())
+    tz = _tz(me)
+    response = jsonify({"type": "FeatureCollection",
+                        "features": [exports.feature(d, tz, _url_of) for d in rows],
+                        "with_position": total})
+    response.mimetype = "application/geo+json"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Exports ---------------------------------------------------------------------------------
+
+def _bad_filter(errors: list[str]) -> Response:
+    response = jsonify(error={"code": "bad_filter", "message": " ".join(errors)})
+    response.status_code = 400
+    return response
+
+
+def _export(kind: str, mimetype: str, body) -> Response:  # type: ignore[no-untyped-def]
+    me = _me()
+    flt, errors = _parse_filter()
+    if errors:
+        return Response(" ".join(errors) + "\n", status=400, mimetype="text/plain")
+    # Personal data leaving the app: who exported which filter, before the first byte.
+    record(f"diligences_exported_{kind}", actor=me, office_id=me.office_id,
+           object_type="diligences", filter=flt.to_args())
+    db.session.commit()
+    tz = _tz(me)
+    stamp = f"{me.office.code}-{request.args.get('desde') or 'todas'}"
+    response = Response(stream_with_context(body(iter_filtered(me.office, flt), tz)),
+                        mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="diligencias-{stamp}.{kind}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/export.csv")
+@allow("supervisor", "admin")
+def export_csv() -> Response:
+    return _export("csv", "text/csv", exports.csv_lines)
+
+
+@bp.route("/export.geojson")
+@allow("supervisor", "admin")
+def export_geojson() -> Response:
+    return _export("geojson", "application/geo+json",
+                   lambda rows, tz: exports.geojson_chunks(rows, tz, _url_of))
+
+
+# One diligence -----------------------------------------------------------------------------
+
+def _acta_url(diligence: Diligence) -> str | None:
+    if ACTA_ENDPOINT not in current_app.view_functions:
+        return None
+    return url_for(ACTA_ENDPOINT, diligence_id=diligence.id)
+
+
+def _panel_context(diligence: Diligence, form: DecisionForm | None = None,
+                   error: str | None = None) -> dict[str, Any]:
+    return {"diligence": diligence, "form": form or DecisionForm(formdata=None),
+            "error": error, "can_decide": diligence.is_current
+            and diligence.review_state in OPEN_FOR_REVIEW}
+
+
+def _detail_page(diligence: Diligence, status: int = 200, **panel: Any) -> Response:
+    me = _me()
+    # Every view of a record's personal data is audited (workflows.md, Evidence).
+    record("diligence_viewed", actor=me, obj=diligence)
+    db.session.commit()
+    tz = _tz(me)
+    sections, facts_problem = facts_sections(diligence, tz)
+    shas = [m.sha256 for m in diligence.media]
+    response = make_response(render_template(
+        "review/diligence.html",
+        evidence=evidence_of(diligence), sections=sections, facts_problem=facts_problem,
+        versions=versions_of(diligence), acta_url=_acta_url(diligence),
+        present=present(shas) if shas else set(), media_roles=MEDIA_ROLES,
+        outcome_label=OUTCOMES[outcome_of(diligence)], seconds_text=seconds_text,
+        **{**_panel_context(diligence), **panel}), status)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<string:diligence_id>")
+@allow("supervisor", "admin")
+def detail(diligence_id: str) -> Response:
+    diligence = get_in_office_or_404(Diligence, diligence_id)
+    return _detail_page(diligence)
+
+
+def _locked_in_office_or_404(diligence_id: str) -> Diligence:
+    """The record, row-locked until the commit (PostgreSQL): two office heads deciding at
+    once are served one after the other, and the second sees the first's decision."""
+    me = _me()
+    diligence = db.session.scalar(
+        select(Diligence).where(Diligence.id == diligence_id)
+        .options(selectinload(Diligence.review_events)).with_for_update(of=Diligence))
+    if diligence is None or diligence.office_id != me.office_id:
+        abort(404)
+    return diligence
+
+
+@bp.route("/<string:diligence_id>/decision", methods=["POST"])
+@allow("supervisor", "admin")
+def decision(diligence_id: str) -> Response:
+    me = _me()
+    diligence = _locked_in_office_or_404(diligence_id)
+    form = DecisionForm()
+    error = None
+    if form.validate_on_submit():
+        action, text = form.action.data, (form.text.data or "")
+        try:
+            decide(diligence, action, actor=me,
+                   reason=text if action == "rejected" else None,
+                   observations=None if action == "rejected" else text)
+            db.session.commit()
+        except ReviewError as exc:
+            db.session.rollback()
+            error = str(exc)
+    else:
+        error = " ".join(e for errs in form.errors.values() for e in errs)
+    if error is not None:
+        db.session.refresh(diligence)
+        if wants_fragment():
+            return render_page_or_fragment("review/_decision_panel.html",
+                                           "review/_decision_panel.html", status=422,
+                                           **_panel_context(diligence, form, error))
+        return _detail_page(diligence, status=422, form=form, error=error)
+    done = {"approved": "Diligencia aprobada.", "returned": "Diligencia devuelta para corrección.",
+            "rejected": "Diligencia rechazada.", "comment": "Comentario guardado."}[form.action.data]
+    if wants_fragment():
+        return render_page_or_fragment("review/_decision_panel.html",
+                                       "review/_decision_panel.html",
+                                       notice=done, **_panel_context(diligence))
+    flash(done, "success")
+    return redirect(url_for("diligences.detail", diligence_id=diligence.id))

@@ -1,0 +1,324 @@
+"""The office head's list of diligences: filters, keyset pages, counts per review state, the
+map's points. One filter object drives the list, its counts, the map and the exports, so what
+the office head sees is exactly what they download.
+
+Everything here is scoped to one office (the caller passes the user's office) and reads only;
+decisions go through ``fieldapp.diligences.services.decide``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, false, func, not_, or_, select, true
+from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.elements import ColumnElement
+
+from fieldapp.auth.models import FIELD_ROLES, User
+from fieldapp.diligences.models import DILIGENCE_KINDS, REVIEW_STATES, Diligence
+from fieldapp.extensions import db
+from fieldapp.offices.models import Office, Sector
+from fieldapp.portfolio.models import Address, Document
+
+DEFAULT_PAGE_SIZE = 50
+MAP_LIMIT = 2000  # points on one map; the page says when the filter holds more
+
+# What came of a diligence, in the office head's words. The kind says most of it; a refusal
+# (R-NOT-6) and the payment outcome (R-PAE-1) are read from the facts.
+OUTCOMES = {
+    "notified": "Notificado",
+    "refused": "Se negaron a recibir (estrados)",
+    "citatorio": "Citatorio entregado",
+    "posted": "Citatorio fijado (constancia)",
+    "not_located": "No localizado",
+    "paid": "Acreditó el pago",
+    "not_paid": "Requerido sin pago",
+    "seized": "Embargo",
+}
+PAYMENT_SHOWN = ("proof_shown", "cheque")
+# Legal findings, as three groups that split every list (the counts add up).
+FINDINGS = {
+    "block": "Con impedimentos",
+    "warn": "Sólo advertencias",
+    "none": "Sin hallazgos",
+}
+
+
+class FilterError(ValueError):
+    """A filter value that cannot be understood; the message is for the office head."""
+
+
+def outcome_of(diligence: Diligence) -> str:
+    """The OUTCOMES key of one record (``outcome_condition`` is the same rule in SQL)."""
+    facts = diligence.facts
+    kind = diligence.kind
+    if kind in ("notification", "payment_demand") and facts.get("refused_to_receive") is True:
+        return "refused"
+    if kind == "payment_demand":
+        paid = (facts.get("payment") or {}).get("outcome") in PAYMENT_SHOWN
+        return "paid" if paid else "not_paid"
+    return {"notification": "notified", "citatorio": "citatorio", "posting_record": "posted",
+            "not_located": "not_located", "seizure": "seized",
+            "seizure_extension": "seized"}[kind]
+
+
+def _refused() -> ColumnElement[bool]:
+    flag = Diligence.content[("facts", "refused_to_receive")].as_boolean()
+    return func.coalesce(flag, false()) == true()
+
+
+def _payment_shown() -> ColumnElement[bool]:
+    return Diligence.content[("facts", "payment", "outcome")].as_string().in_(PAYMENT_SHOWN)
+
+
+def outcome_condition(outcome: str) -> ColumnElement[bool]:
+    kind = Diligence.kind
+    refusable = kind.in_(("notification", "payment_demand"))
+    conditions: dict[str, ColumnElement[bool]] = {
+        "refused": and_(refusable, _refused()),
+        "notified": and_(kind == "notification", not_(_refused())),
+        "citatorio": kind == "citatorio",
+        "posted": kind == "posting_record",
+        "not_located": kind == "not_located",
+        "paid": and_(kind == "payment_demand", not_(_refused()), _payment_shown()),
+        "not_paid": and_(kind == "payment_demand", not_(_refused()),
+                         func.coalesce(_payment_shown(), false()) == false()),
+        "seized": kind.in_(("seizure", "seizure_extension")),
+    }
+    return conditions[outcome]
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ends: the last row's (captured_at, id). Rows are newest first."""
+
+    captured_at: datetime
+    id: str
+
+    def encode(self) -> str:
+        return f"{self.captured_at.astimezone(UTC).isoformat()}~{self.id}"
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        stamp, sep, ident = text.partition("~")
+        try:
+            at = datetime.fromisoformat(stamp)
+        except ValueError:
+            at = None
+        if not sep or at is None or at.tzinfo is None or not ident or len(ident) > 36:
+            raise FilterError("El enlace de la página siguiente no es válido; vuelva a la primera.")
+        return cls(at, ident)
+
+
+@dataclass(frozen=True)
+class DiligenceFilter:
+    """What the office head asked to see. Query-string names are Spanish (they are in the
+    addresses users copy); ``to_args`` gives them back for links and exports."""
+
+    user_id: int | None = None
+    sector_id: int | None = None
+    kind: str | None = None
+    outcome: str | None = None
+    review_state: str | None = None
+    findings: str | None = None
+    incomplete: bool = False
+    date_from: date | None = None
+    date_to: date | None = None
+    all_versions: bool = False
+
+    ARGS = {"user_id": "persona", "sector_id": "sector", "kind": "tipo", "outcome": "resultado",
+            "review_state": "estado", "findings": "hallazgos", "incomplete": "incompletas",
+            "date_from": "desde", "date_to": "hasta", "all_versions": "versiones"}
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> tuple[DiligenceFilter, list[str]]:
+        """The filter and the Spanish message of each value that could not be read (that
+        value is left out of the filter, and the caller refuses to answer with it)."""
+        errors: list[str] = []
+        values: dict[str, Any] = {}
+
+        def text(name: str) -> str:
+            return (args.get(cls.ARGS[name]) or "").strip()
+
+        for name, label in (("user_id", "La persona"), ("sector_id", "El sector")):
+            raw = text(name)
+            if raw:
+                if raw.isascii() and raw.isdigit() and len(raw) < 10:
+                    values[name] = int(raw)
+                else:
+                    errors.append(f"{label} elegida no es válida.")
+        for name, allowed, label in (("kind", DILIGENCE_KINDS, "El tipo de diligencia"),
+                                     ("outcome", OUTCOMES, "El resultado"),
+                                     ("review_state", REVIEW_STATES, "El estado de revisión"),
+                                     ("findings", FINDINGS, "El filtro de hallazgos legales")):
+            raw = text(name)
+            if raw:
+                if raw in allowed:
+                    values[name] = raw
+                else:
+                    errors.append(f"{label} «{raw[:40]}» no existe.")
+        for name, label in (("date_from", "desde"), ("date_to", "hasta")):
+            raw = text(name)
+            if raw:
+                try:
+                    values[name] = date.fromisoformat(raw)
+                except ValueError:
+                    errors.append(f"La fecha «{label}» debe tener la forma AAAA-MM-DD.")
+        values["incomplete"] = text("incomplete") in ("1", "si", "on", "true")
+        values["all_versions"] = text("all_versions") == "todas"
+        flt = cls(**values)
+        if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
+            errors.append("La fecha «desde» es posterior a la fecha «hasta».")
+        return flt, errors
+
+    def to_args(self, **overrides: Any) -> dict[str, str]:
+        """Query-string arguments of this filter (only what is set), for ``url_for``."""
+        flt = replace(self, **overrides) if overrides else self
+        out: dict[str, str] = {}
+        for name, arg in self.ARGS.items():
+            value = getattr(flt, name)
+            if value is None or value is False:
+                continue
+            if name == "incomplete":
+                out[arg] = "1"
+            elif name == "all_versions":
+                out[arg] = "todas"
+            else:
+                out[arg] = value.isoformat() if isinstance(value, date) else str(value)
+        return out
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.to_args()
+
+
+def _local_midnight_utc(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def conditions(office: Office, flt: DiligenceFilter, *, with_state: bool = True
+               ) -> list[ColumnElement[bool]]:
+    """The WHERE of the filter, always inside ``office``. Dates are the office's days: a day
+    runs from its local midnight to the next (office time zone, R-CAL-3's clock)."""
+    where: list[ColumnElement[bool]] = [Diligence.office_id == office.id]
+    if not flt.all_versions:
+        where.append(Diligence.superseded_by_id.is_(None))
+    if flt.user_id is not None:
+        where.append(Diligence.user_id == flt.user_id)
+    if flt.sector_id is not None:
+        in_sector = (select(Document.id).join(Address, Document.address_id == Address.id)
+                     .where(Document.office_id == office.id, Address.sector_id == flt.sector_id))
+        where.append(Diligence.document_id.in_(in_sector))
+    if flt.kind is not None:
+        where.append(Diligence.kind == flt.kind)
+    if flt.outcome is not None:
+        where.append(outcome_condition(flt.outcome))
+    if with_state and flt.review_state is not None:
+        where.append(Diligence.review_state == flt.review_state)
+    if flt.findings == "block":
+        where.append(Diligence.has_block_findings.is_(True))
+    elif flt.findings == "warn":
+        where.append(and_(Diligence.has_warn_findings.is_(True),
+                          Diligence.has_block_findings.is_(False)))
+    elif flt.findings == "none":
+        where.append(and_(Diligence.has_warn_findings.is_(False),
+                          Diligence.has_block_findings.is_(False)))
+    if flt.incomplete:
+        where.append(Diligence.complete.is_(False))
+    tz = ZoneInfo(office.timezone)
+    if flt.date_from is not None:
+        where.append(Diligence.captured_at >= _local_midnight_utc(flt.date_from, tz))
+    if flt.date_to is not None:
+        where.append(Diligence.captured_at < _local_midnight_utc(flt.date_to + timedelta(days=1), tz))
+    return where
+
+
+def _row_options():  # type: ignore[no-untyped-def]
+    return (joinedload(Diligence.user),
+            joinedload(Diligence.document).joinedload(Document.debtor),
+            joinedload(Diligence.document).joinedload(Document.address).joinedload(Address.sector))
+
+
+NEWEST_FIRST = (Diligence.captured_at.desc(), Diligence.id.desc())
+
+
+def _after(cursor: Cursor) -> ColumnElement[bool]:
+    # Keyset: strictly after the last row shown, in (captured_at, id) descending order.
+    return or_(Diligence.captured_at < cursor.captured_at,
+               and_(Diligence.captured_at == cursor.captured_at, Diligence.id < cursor.id))
+
+
+@dataclass
+class Page:
+    rows: list[Diligence]
+    next_cursor: Cursor | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def page_of(office: Office, flt: DiligenceFilter, after: Cursor | None = None,
+            size: int = DEFAULT_PAGE_SIZE) -> Page:
+    """One page of the filtered list, newest first, and the counts per review state of the
+    filter without its review-state part (so the office head sees where the rest are)."""
+    stmt = select(Diligence).where(*conditions(office, flt)).options(*_row_options())
+    if after is not None:
+        stmt = stmt.where(_after(after))
+    rows = list(db.session.scalars(stmt.order_by(*NEWEST_FIRST).limit(size + 1)).unique())
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = Cursor(rows[-1].captured_at, rows[-1].id) if more else None
+    return Page(rows, next_cursor, counts_by_state(office, flt))
+
+
+def counts_by_state(office: Office, flt: DiligenceFilter) -> dict[str, int]:
+    found = dict(db.session.execute(
+        select(Diligence.review_state, func.count())
+        .where(*conditions(office, flt, with_state=False))
+        .group_by(Diligence.review_state)).all())
+    return {state: int(found.get(state, 0)) for state in REVIEW_STATES}
+
+
+def iter_filtered(office: Office, flt: DiligenceFilter, chunk: int = 500) -> Iterator[Diligence]:
+    """Every row of the filter, newest first, read a keyset chunk at a time (exports)."""
+    after: Cursor | None = None
+    while True:
+        stmt = select(Diligence).where(*conditions(office, flt)).options(*_row_options())
+        if after is not None:
+            stmt = stmt.where(_after(after))
+        rows = list(db.session.scalars(stmt.order_by(*NEWEST_FIRST).limit(chunk)).unique())
+        yield from rows
+        if len(rows) < chunk:
+            return
+        after = Cursor(rows[-1].captured_at, rows[-1].id)
+        db.session.expunge_all()  # an export of the whole office stays small in memory
+
+
+def map_rows(office: Office, flt: DiligenceFilter, limit: int = MAP_LIMIT) -> tuple[list[Diligence], int]:
+    """The newest ``limit`` filtered diligences that have a GPS fix, and how many have one."""
+    where = [*conditions(office, flt), Diligence.gps_latitude.is_not(None),
+             Diligence.gps_longitude.is_not(None)]
+    total = db.session.scalar(select(func.count()).select_from(Diligence).where(*where)) or 0
+    stmt: Select[tuple[Diligence]] = (select(Diligence).where(*where).options(*_row_options())
+                                      .order_by(*NEWEST_FIRST).limit(limit))
+    return list(db.session.scalars(stmt).unique()), int(total)
+
+
+# Choices of the filter form ----------------------------------------------------------------
+
+def field_people(office: Office) -> list[User]:
+    """Everyone who may have captured diligences here (inactive people too: their records stay)."""
+    return list(db.session.scalars(
+        select(User).where(User.office_id == office.id, User.role.in_(FIELD_ROLES))
+        .order_by(User.full_name)))
+
+
+def sectors_of(office: Office) -> list[Sector]:
+    return list(db.session.scalars(
+        select(Sector).where(Sector.office_id == office.id).order_by(Sector.code)))
