@@ -1,0 +1,1 @@
+"""Reports for the office head and the export of credit status changes to the institute."""
