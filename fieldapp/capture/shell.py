@@ -18,6 +18,8 @@ from flask import Flask
 # listed by globbing so a new module cannot be forgotten.
 SHELL_STATIC_FILES: tuple[str, ...] = (
     "vendor/htmx-2.0.11/htmx.min.js",
+    # The seal scan's fallback decoder: loaded only on the embargo step, but offline too.
+    "vendor/jsqr-1.4.0/jsQR.js",
     "css/app.css",
     "css/capture.css",
     "js/legal.js",

@@ -34,6 +34,18 @@ let warnRules = [];
 
 class Blocked extends Error {}
 
+// The embargo step (seizure.js) only for executors, and only with the pack it judges by: a
+// notifier's phone never downloads it.
+const seizure = ctx.user.role === "executor" && pack
+  ? await (await import("./seizure.js")).createSeizure({
+    form, pack, ctx, db,
+    draft: () => draft,
+    update: async (mutate) => { draft = await write(mutate); return draft; },
+    changed: async () => render(),
+    thumbs: (container, photos, editable) => thumbs(container, photos, editable),
+  })
+  : null;
+
 function fail(message) {
   say("load-error", message);
   $("load-error").hidden = false;
@@ -217,6 +229,8 @@ function render() {
   showSlot("started_at", draft.started_at ? when(draft.started_at, { timeStyle: "medium" }) : "—");
   showAppointment();
   refreshChecks();
+  // The amount secured is computed as goods are added (R-PAE-7); the checks then see it.
+  if (seizure) seizure.render().then(refreshChecks);
 }
 
 // ---- photos and signature ---------------------------------------------------------------------
@@ -240,6 +254,12 @@ async function attach(role, item, multiple) {
   });
 }
 
+/** The photos a picker shows: of its role; the embargo's item picker only the good being captured. */
+function photosFor(picker) {
+  const role = picker.dataset.role;
+  return seizure && role === "item" ? seizure.pendingPhotos(draft) : draft.photos.filter((p) => p.role === role);
+}
+
 async function thumbs(picker, photos, editable) {
   const list = picker.querySelector("[data-thumbs]");
   const items = await Promise.all(photos.map(async (p) => {
@@ -254,7 +274,7 @@ async function thumbs(picker, photos, editable) {
         button.hidden = !editable;
         button.addEventListener("click", async () => {
           draft = await write((d) => { d.photos = d.photos.filter((x) => !(x.sha256 === p.sha256 && x.role === p.role)); });
-          await thumbs(picker, draft.photos.filter((x) => x.role === p.role), true);
+          await thumbs(picker, picker.dataset.role ? photosFor(picker) : [], true);
           refreshChecks();
         });
       },
@@ -282,7 +302,7 @@ function bindPhotos() {
       } catch {
         status.textContent = "No se pudo leer la foto; tómela de nuevo.";
       }
-      await thumbs(picker, draft.photos.filter((p) => p.role === role), true);
+      await thumbs(picker, photosFor(picker), true);
       refreshChecks();
     });
   }
@@ -348,7 +368,7 @@ function showFindings(findings) {
 function refreshChecks() {
   if (!write) return; // a finalized record shows the findings it was finalized with
   const button = $("finalize");
-  if (!draft || !draft.values.situation || draft.values.situation === "seizure") {
+  if (!draft || !draft.values.situation) {
     $("review-empty").hidden = false;
     button.disabled = true;
     return;
@@ -379,9 +399,13 @@ function refreshChecks() {
     },
   })));
   const unexplained = warnRules.filter((r) => !(draft.warning_reasons[r] || "").trim());
-  button.disabled = blocks.length > 0 || unexplained.length > 0;
+  const pending = seizure ? seizure.pendingProblem() : null; // a good half captured, or exempt
+  button.disabled = blocks.length > 0 || unexplained.length > 0 || Boolean(pending);
   if (blocks.length) {
-    say("finalize-status", `No se puede finalizar: ${counted(blocks.length, "punto bloquea", "puntos bloquean")} la diligencia.`);
+    say("finalize-status", `No se puede finalizar: ${counted(blocks.length, "punto bloquea", "puntos bloquean")} la diligencia.`
+      + (pending ? ` ${pending}` : ""));
+  } else if (pending) {
+    say("finalize-status", `No se puede finalizar: ${pending}`);
   } else if (unexplained.length) {
     say("finalize-status", `Escriba el motivo de ${counted(unexplained.length, "advertencia", "advertencias")} para continuar.`);
   } else {
@@ -405,6 +429,7 @@ form.addEventListener("submit", async (event) => {
         // R-CAL-3 and every other block: the record is refused here, whatever the button said.
         if (findings.some((f) => f.severity === "block")) throw new Blocked();
         if (findings.some((f) => f.severity === "warn" && !reasons[f.rule_id])) throw new Blocked();
+        if (seizure && seizure.pendingProblem()) throw new Blocked();
         return { facts, findings };
       },
     });
@@ -436,7 +461,7 @@ async function openForm(values) {
   writeValues(form, values);
   form.hidden = false;
   for (const picker of form.querySelectorAll(".photos")) {
-    await thumbs(picker, draft.photos.filter((p) => p.role === picker.dataset.role), Boolean(write));
+    await thumbs(picker, photosFor(picker), Boolean(write));
   }
 }
 
@@ -449,6 +474,7 @@ async function openDraft(id) {
   }
   assignment = draft.assignment;
   write = draftWriter(db, draft.id);
+  if (seizure) await seizure.open();
   await openForm(draft.values);
   watchFields(form, save);
   bindPhotos();
@@ -492,6 +518,7 @@ async function showRecord(id) {
   draft = await draftOfRecord(record);
   if (!draft) return fail("La asignación de esta diligencia ya no está en el teléfono.");
   assignment = draft.assignment;
+  if (seizure) await seizure.open({ readOnly: true });
   await openForm(draft.values);
   $("diligence-fields").disabled = true;
   render();

@@ -71,6 +71,17 @@ export function isoToLocalInput(iso) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** The photos the record carries: those of the parts on screen; of an embargo's goods, only
+ * the photos of goods added to the inventory (seizure.items.N.photos), not of one half captured. */
+function mediaOf(draft, relevant) {
+  const values = draft.values || {};
+  const ofGoods = new Set(Object.entries(values)
+    .filter(([name]) => /^seizure\.items\.\d+\.photos$/.test(name) && relevant.has(name))
+    .flatMap(([, shas]) => [].concat(shas)));
+  return (draft.photos || []).filter((p) => relevant.has(`media.${p.role}`)
+    && (p.role !== "item" || ofGoods.has(p.sha256)));
+}
+
 /**
  * The facts of the acta from what the draft holds. `relevant` is the set of field names the
  * chosen situation shows (hidden sections never leak stale answers into the acta); `now`
@@ -114,14 +125,13 @@ export function buildFacts(draft, { assignment, fieldUser, pack, relevant, finis
     && !n.startsWith("ui.") && n !== "situation"));
   facts.entered_at = Object.fromEntries(Object.entries(draft.entered_at || {})
     .filter(([name]) => shown.has(name)));
-  facts.media = (draft.photos || []).filter((p) => relevant.has(`media.${p.role}`))
-    .map((p) => ({ role: p.role, id: p.sha256 }));
+  facts.media = mediaOf(draft, relevant).map((p) => ({ role: p.role, id: p.sha256 }));
   return compact(facts);
 }
 
 /** The push record (docs/sync-protocol.md) without its hash. */
 export function recordPayload(draft, facts, { capturedAt, previousHash, pack, warningReasons, relevant }) {
-  const media = (draft.photos || []).filter((p) => relevant.has(`media.${p.role}`))
+  const media = mediaOf(draft, relevant)
     .map((p) => ({ sha256: p.sha256, bytes: p.bytes, type: p.type, role: p.role }));
   return {
     id: draft.id,
@@ -202,7 +212,7 @@ export function draftFromPayload(payload, assignment) {
     if (facts.appointment_at) values["ui.appointment_time"] = facts.appointment_at.slice(11, 16);
   }
   if (facts.citatorio) {
-    values["ui.after_citatorio"] = kind === "payment_demand";
+    values["ui.after_citatorio"] = kind === "payment_demand" || kind === "seizure";
     values["ui.citatorio_issued"] = isoToLocalInput(facts.citatorio.issued_at);
     values["ui.citatorio_appointed"] = isoToLocalInput(facts.citatorio.appointed_at);
   }

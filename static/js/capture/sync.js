@@ -220,6 +220,8 @@ async function applyPull(db, answer) {
       }
     }
     if (answer.legal_pack) s.meta.put({ key: "pack", value: answer.legal_pack });
+    // Always the whole list: the executor's seals not used yet, to warn offline (R-PAE-8).
+    if (Array.isArray(answer.seals)) s.meta.put({ key: "seals", value: answer.seals });
     s.meta.put({ key: "user", value: answer.user });
     s.meta.put({ key: "cursor", value: answer.cursor });
     s.meta.put({ key: "pulled_at", value: new Date().toISOString() });
