@@ -127,6 +127,9 @@ def _heading(pdf: ActaPDF, acta: Acta, url: str) -> None:
     pdf.set_font("Helvetica", "", 9.5)
     pdf.write_lines(text_w, 5, f"Folio {acta.folio} · {acta.debtor_name} · {acta.date_label}",
                     new_x="LMARGIN", new_y="NEXT")
+    if acta.summary:
+        pdf.set_font("Helvetica", "B", 9.5)
+        pdf.write_lines(text_w, 5, acta.summary, new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(max(pdf.get_y(), top + QR_SIZE - 1))
     pdf.set_font("Helvetica", "", 7.5)
     pdf.set_text_color(*GREY)
@@ -251,7 +254,7 @@ def _photos(pdf: ActaPDF, photos: tuple[Photo, ...]) -> None:
 
 
 def _signatures(pdf: ActaPDF, acta: Acta) -> None:
-    box_h = 34.0
+    box_h = 34.0 + (22.0 if acta.witnesses else 0.0)
     if pdf.get_y() + box_h + 10 > pdf.page_break_trigger:
         pdf.add_page()
     _band(pdf, "Firmas")
@@ -270,6 +273,8 @@ def _signatures(pdf: ActaPDF, acta: Acta) -> None:
                     _attendee_name(acta))
     _signature_line(pdf, MARGIN + half + 10, y + 24, half, f"Nombre y firma de quien actúa "
                     f"({acta.field_user_role.lower()})", acta.field_user_name)
+    for n, name in enumerate(acta.witnesses[:2]):  # R-PAE-4: the witnesses sign too
+        _signature_line(pdf, MARGIN + n * (half + 10), y + 46, half, f"Testigo {n + 1}", name)
     pdf.set_xy(MARGIN, y + box_h)
 
 

@@ -32,6 +32,7 @@ from fieldapp.legal.facts import (
     DiligenceFacts,
     FactsError,
     FieldUser,
+    SeizedItem,
     Seizure,
 )
 from fieldapp.legal.goods import ITEM_CATEGORIES, is_exempt
@@ -167,10 +168,12 @@ class Acta:
     field_user_name: str
     field_user_role: str
     date_label: str
+    summary: str  # the act's key fact, printed under the title
     sections: tuple[Section, ...]
     photos: tuple[Photo, ...]
     signature: Photo | None
     signature_note: str
+    witnesses: tuple[str, ...]  # names for the signature lines of an embargo (R-PAE-4)
     content_hash: str
     hash_prefix: str
     version: int
@@ -251,7 +254,7 @@ def build_acta(diligence: Diligence) -> Acta:
         _findings_section(diligence),
         _on_site_section(facts, tz),
     ]
-    photos, signature = _media(diligence)
+    photos, signature = _media(diligence, _item_of_photo(facts))
     return Acta(
         diligence_id=diligence.id,
         kind=diligence.kind,
@@ -263,16 +266,35 @@ def build_acta(diligence: Diligence) -> Acta:
         field_user_name=field_user_name,
         field_user_role=role,
         date_label=long_date(_local(started, tz).date()),
+        summary=_summary(diligence, facts, tz),
         sections=tuple(s for s in sections if s is not None),
         photos=photos,
         signature=signature,
         signature_note=_signature_note(facts, signature),
+        witnesses=tuple(w.name or "" for w in facts.seizure.witnesses) if facts.seizure else (),
         content_hash=diligence.content_hash,
         hash_prefix=hash_prefix(diligence),
         version=diligence.version,
         record_matches=stored_record_matches(diligence),
         superseded=diligence.superseded_by_id is not None,
     )
+
+
+def _summary(diligence: Diligence, facts: DiligenceFacts, tz: ZoneInfo) -> str:
+    kind, a = diligence.kind, facts.attendee
+    if kind in ("citatorio", "posting_record"):
+        return f"Cita: {long_datetime(facts.appointment_at, tz)}"
+    if kind == "not_located":
+        reason = facts.not_located.reason if facts.not_located else None
+        return f"Motivo: {NOT_LOCATED_REASONS.get(reason or '', NO)}"
+    if kind in ("seizure", "seizure_extension") and facts.seizure is not None:
+        return f"Bienes señalados: {len(facts.seizure.items)}"
+    if kind == "payment_demand" and facts.payment is not None:
+        return f"Resultado: {PAYMENT_OUTCOMES.get(facts.payment.outcome or '', NO)}"
+    if a is not None:
+        name = "persona que se negó a dar su nombre" if a.refused_name else _text(a.name)
+        return f"Se entendió con: {name} ({CAPACITIES.get(a.capacity or '', NO).lower()})"
+    return ""
 
 
 def _document_section(diligence: Diligence) -> Section:
@@ -486,6 +508,13 @@ def _category_label(code: str | None) -> str:
     return f"{category.label} ({category.exempt_basis})"
 
 
+def _item_description(item: SeizedItem) -> str:
+    """The description, then what identifies the good: brand, model, serial number."""
+    marks = [f"{label}: {value}" for label, value in (
+        ("Marca", item.brand), ("Modelo", item.model), ("Serie", item.serial_number)) if value]
+    return "\n".join([_text(item.description), *(["; ".join(marks)] if marks else [])])
+
+
 def _seizure_sections(s: Seizure) -> list[Section | None]:
     seized, exempt, claimed = [], [], []
     for n, item in enumerate(s.items, start=1):
@@ -502,11 +531,11 @@ def _seizure_sections(s: Seizure) -> list[Section | None]:
                                 EXECUTOR_REASONS.get(s.executor_reason or "", NO)))
     if s.whole_business:
         designation.append(Line("Embargo de la negociación", "Se embarga la negociación en su totalidad"))
-    rows = tuple((str(n), _category_label(i.category), _text(i.description), i.quantity or "1",
-                  _money(i.value), i.seal or "Sin sello") for n, i in seized)
+    rows = tuple((str(n), _category_label(i.category), _item_description(i), i.quantity or "1",
+                  _text(i.condition), _money(i.value), i.seal or "Sin sello") for n, i in seized)
     goods = Section("Bienes embargados (R-PAE-4, R-PAE-8)", tuple(designation),
-                    Table(("#", "Categoría", "Descripción", "Cant.", "Valor estimado", "Sello"),
-                          (0.35, 2.0, 2.6, 0.55, 1.15, 1.55), rows),
+                    Table(("#", "Categoría", "Descripción", "Cant.", "Estado", "Valor estimado",
+                           "Sello"), (0.3, 1.7, 2.5, 0.5, 1.0, 1.1, 1.5), rows),
                     note=None if rows else "No se embargaron bienes.")
     sections: list[Section | None] = [goods]
     if exempt:  # R-PAE-6: never seized, the acta says they were refused
@@ -618,18 +647,27 @@ def _findings_section(diligence: Diligence) -> Section:
 def _on_site_section(facts: DiligenceFacts, tz: ZoneInfo) -> Section | None:
     # R-NOT-9: facts known only on site carry the time they were entered.
     lines = tuple(Line(ON_SITE_LABELS.get(key, key), long_datetime(at, tz))
-                  for key, at in sorted(facts.entered_at.items()))
+                  for key, at in sorted(facts.entered_at.items(), key=lambda kv: (kv[1], kv[0])))
     return Section("Hora de captura de los datos del lugar (R-NOT-9)", lines) if lines else None
 
 
-def _media(diligence: Diligence) -> tuple[tuple[Photo, ...], Photo | None]:
+def _item_of_photo(facts: DiligenceFacts) -> dict[str, int]:
+    """sha256 of a seized good's photo → the good's number in the acta's list."""
+    items = facts.seizure.items if facts.seizure is not None else ()
+    return {sha: n for n, item in enumerate(items, start=1) for sha in item.photos}
+
+
+def _media(diligence: Diligence, item_of_photo: dict[str, int]
+           ) -> tuple[tuple[Photo, ...], Photo | None]:
     stored = present(m.sha256 for m in diligence.media)
     photos, signature = [], None
     counts: dict[str, int] = {}
     for m in diligence.media:
         label = MEDIA_ROLES.get(m.role, m.role)
         counts[m.role] = counts.get(m.role, 0) + 1
-        photo = Photo(f"{label} {counts[m.role]}", m.sha256, m.sha256 in stored)
+        caption = (f"{label} (bien {item_of_photo[m.sha256]})" if m.sha256 in item_of_photo
+                   else f"{label} {counts[m.role]}")
+        photo = Photo(caption, m.sha256, m.sha256 in stored)
         if m.role == "signature":
             signature = signature or photo
         else:

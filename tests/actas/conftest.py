@@ -103,19 +103,22 @@ NOT_LOCATED_FACTS: dict[str, Any] = {
 }
 
 
-def seizure_case_facts(codes: list[str]) -> dict[str, Any]:
+def seizure_case_facts(codes: list[str], item_photos: list[str]) -> dict[str, Any]:
     """The clean embargo of tests/seals plus what an acta must also show: quantities, a
     refused exempt good (R-PAE-6), a third-party claim (R-PAE-9) and a name with characters
     outside Latin-1, as phones send them."""
     facts = copy.deepcopy(SEIZURE_FACTS)
     facts["attendee"] = {**facts["attendee"], "relationship": "Administradora única “de hecho”"}
     facts["seizure"]["items"] = [
-        {"category": "vehicle", "description": "Camioneta Nissan NP300 2020 — serie 3N6AD33A0LK",
-         "quantity": "1", "value": "250000.00", "seal": codes[0]},
+        {"category": "vehicle", "description": "Camioneta de redilas — blanca",
+         "brand": "Nissan", "model": "NP300 2020", "serial_number": "3N6AD33A0LK",
+         "condition": "Buen estado, 48,000 km", "quantity": "1", "value": "250000.00",
+         "seal": codes[0], "photos": item_photos[:1]},
         {"category": "office_equipment", "description": "Escritorios de madera y sillas",
          "quantity": "5", "value": "35000.00", "seal": codes[1]},
         {"category": "electronics", "description": "Computadora Dell OptiPlex 7090 🖥",
-         "quantity": "2", "value": "18000.00", "seal": codes[2]},
+         "quantity": "2", "condition": "Usadas, funcionan", "value": "18000.00", "seal": codes[2],
+         "photos": item_photos[1:]},
         {"category": "household_furniture", "description": "Cama y ropero del encargado",
          "quantity": "1"},
         {"category": "inventory", "description": "Lote de refacciones en consignación",
@@ -189,7 +192,8 @@ def push_case(o: Office1, case: str) -> Diligence:
         "citatorio": CITATORIO_FACTS, "posting_record": POSTING_FACTS,
         "notification": NOTIFICATION_FACTS, "notification_follow_up": FOLLOW_UP_FACTS,
         "not_located": NOT_LOCATED_FACTS, "payment_demand": DEMAND_FACTS,
-    }.get(case) or seizure_case_facts(o.enforcement.codes)
+    }.get(case) or seizure_case_facts(o.enforcement.codes,
+                                      [m["sha256"] for m in media if m["role"] == "item"])
     record = make_record(assignment.id, kind=facts["kind"], facts=facts, media=media)
     result = phone.push_ok([record])["results"][0]
     assert result["status"] == "accepted", result

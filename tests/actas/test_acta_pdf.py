@@ -57,7 +57,9 @@ BY_CASE = {
                        "No se encontraron bienes embargables",
                        "Gastos de ejecución", "$630.00"],  # R-PAE-3: 2 % of $13,260.35 < minimum
     "seizure": ["ACTA DE REQUERIMIENTO DE PAGO Y EMBARGO", "EJE-0007",
-                "Vehículo (CFF 155 fr. III)", "Camioneta Nissan NP300 2020 - serie",  # R-PAE-4
+                "Vehículo (CFF 155 fr. III)", "Camioneta de redilas - blanca",  # R-PAE-4
+                "Marca: Nissan; Modelo: NP300 2020; Serie: 3N6AD33A0LK", "Buen estado, 48,000 km",
+                "Bien embargado (bien 1)", "Bien embargado (bien 3)",
                 "$250,000.00", "Escritorios de madera y sillas", "Equipo electrónico",
                 "Bienes inembargables no embargados", "Cama y ropero del encargado",  # R-PAE-6
                 "CFF 157 II", "Refacciones Ñuñez SA de CV",  # R-PAE-9
