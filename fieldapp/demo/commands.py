@@ -39,8 +39,9 @@ def prepare_demo(app: Flask) -> str:
         else:
             outcome = (f"Se sembró la {seeded.office.name} (clave {seeded.office.code}, Guadalajara, "
                        f"Jalisco) con datos ficticios: {seeded.credits} créditos, {seeded.documents} "
-                       f"documentos ({seeded.execution_orders} mandamientos de ejecución) y "
-                       f"{seeded.assignments} asignaciones.")
+                       f"documentos ({seeded.execution_orders} mandamientos de ejecución), "
+                       f"{seeded.assignments} asignaciones y {seeded.diligences} diligencias de "
+                       f"los últimos días hábiles con {seeded.photos} fotografías y firmas.")
         # Close the connections of the setup; serving opens its own.
         db.session.remove()
         db.engine.dispose()

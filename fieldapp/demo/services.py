@@ -1,5 +1,6 @@
 """Seeding the demo office. The credits and documents go through the import service (the one
-write path of the emisión); users and assignments through their own services. Deterministic:
+write path of the emisión); users and assignments through their own services; a few days of
+field work through the sync write path and the review service (fieldapp.demo.fieldwork). Deterministic:
 the same random seed gives the same office, relative to the day it is seeded."""
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from fieldapp.demo.data import (
     USERS,
 )
 from fieldapp.demo.emission import Row, emission_rows
+from fieldapp.demo.fieldwork import seed_fieldwork
 from fieldapp.extensions import db
 from fieldapp.imports.services import import_credit_rows
 from fieldapp.legal.services import calendar_for, record_notification, sweep_enforceable
@@ -49,6 +51,8 @@ class DemoSeed:
     documents: int
     execution_orders: int
     assignments: int
+    diligences: int = 0
+    photos: int = 0
 
 
 def is_empty() -> bool:
@@ -78,6 +82,7 @@ def seed_demo(today: date | None = None) -> DemoSeed | None:
         import_credit_rows(list(enumerate(orders, start=2)), actor=users["admin"], only_office=office,
                            source="demo", filename="mandamientos-demo.csv")
     assignments = _assign_work(rng, office, users, today)
+    fieldwork = seed_fieldwork(rng, office, users, today)
     return DemoSeed(
         office=office,
         credits=db.session.scalar(select(func.count(Credit.id)).where(Credit.office_id == office.id)) or 0,
@@ -85,6 +90,8 @@ def seed_demo(today: date | None = None) -> DemoSeed | None:
             select(func.count(Document.id)).where(Document.office_id == office.id)) or 0,
         execution_orders=len({r["document_folio"] for r in orders}),
         assignments=assignments,
+        diligences=fieldwork.records,
+        photos=fieldwork.photos,
     )
 
 

@@ -87,10 +87,13 @@ def test_enforceable_credits_have_execution_orders_for_the_executor(demo):
     assert demo.execution_orders == len(orders) >= 5
     for order in orders:
         for credit in order.credits:
-            assert credit.status == "enforceable"
+            # A requerimiento of the demo's field work (R-PAE-1, not paid) moves it on to "demanded".
+            assert credit.status in ("enforceable", "demanded")
             assert credit.notified_on < credit.takes_effect_on < credit.payment_deadline
             assert credit.payment_deadline < order.issued_on <= today
-            assert [h.to_status for h in credit.status_changes] == ["to_notify", "notified", "enforceable"]
+            history = [h.to_status for h in credit.status_changes]
+            assert history[:3] == ["to_notify", "notified", "enforceable"]
+            assert history[3:] == ([] if credit.status == "enforceable" else ["demanded"])
             assert {d.kind for d in credit.documents} == {"liquidation_certificate", "execution_order"}
         live = db.session.scalar(select(Assignment).where(Assignment.document_id == order.id))
         assert live.user.username == "ejecutor1"
@@ -146,6 +149,7 @@ def test_the_demo_rows_are_deterministic_and_valid():
 
 def test_the_demo_command_migrates_seeds_and_can_run_again(app, database_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("MEDIA_ROOT", app.config["MEDIA_ROOT"])  # the demo's photos, not instance/
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("FIELDAPP_ENV", "production")  # the demo runs with demo settings anyway
     first = CliRunner().invoke(demo_command, ["--no-serve"])
