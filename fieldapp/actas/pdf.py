@@ -255,7 +255,7 @@ def _photos(pdf: ActaPDF, photos: tuple[Photo, ...]) -> None:
 
 def _signatures(pdf: ActaPDF, acta: Acta) -> None:
     box_h = 34.0 + (22.0 if acta.witnesses else 0.0)
-    if pdf.get_y() + box_h + 10 > pdf.page_break_trigger:
+    if pdf.get_y() + 7 + box_h > pdf.page_break_trigger:  # the band and the box together
         pdf.add_page()
     _band(pdf, "Firmas")
     y = pdf.get_y()

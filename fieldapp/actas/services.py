@@ -717,14 +717,16 @@ def verification(diligence_id: str, h: str | None) -> tuple[Verification, Dilige
         return Verification(found=False), None
     try:
         acta = build_acta(diligence)
-    except ActaError:
-        # The facts no longer follow the contract: the record was altered after it was hashed.
-        document = diligence.document
+    except ActaError:  # facts no longer follow the contract: altered after they were hashed
+        acta = None
+    if acta is None or not acta.record_matches:
+        # What the altered content says (date, field user) is not repeated: only what comes
+        # from the office's own rows (kind, office, document, debtor).
+        office, document = office_of(diligence), diligence.document
         return Verification(found=True, matches=False, title=TITLES.get(diligence.kind, ""),
-                            office=office_of(diligence).name, folio=document.folio,
+                            office=f"{office.name} (clave {office.code})", folio=document.folio,
                             debtor_name=document.debtor.legal_name,
                             superseded=diligence.superseded_by_id is not None), diligence
-    return Verification(found=True, matches=acta.record_matches, title=acta.title,
-                        date_label=acta.date_label, office=acta.office, folio=acta.folio,
-                        field_user_name=acta.field_user_name, debtor_name=acta.debtor_name,
-                        superseded=acta.superseded), diligence
+    return Verification(found=True, matches=True, title=acta.title, date_label=acta.date_label,
+                        office=acta.office, folio=acta.folio, field_user_name=acta.field_user_name,
+                        debtor_name=acta.debtor_name, superseded=acta.superseded), diligence

@@ -33,7 +33,7 @@ from tests.sync.helpers import (
 
 # Cases: one per acta, named as the screenshots are (test-artifacts/screenshots/acta-<case>.png).
 CASES = ("citatorio", "posting_record", "notification", "notification_follow_up", "not_located",
-         "payment_demand", "seizure")
+         "payment_demand", "seizure", "seizure_extension")
 
 
 def photo_bytes(seed: int, label: str, fmt: str = "JPEG", size: tuple[int, int] = (640, 480)) -> bytes:
@@ -130,6 +130,20 @@ def seizure_case_facts(codes: list[str], item_photos: list[str]) -> dict[str, An
     return facts
 
 
+def extension_facts(codes: list[str], item_photos: list[str]) -> dict[str, Any]:
+    """An ampliación de embargo (CFF 154): a later diligence seizing one more good because
+    what was seized did not cover the amount secured."""
+    facts = {k: v for k, v in seizure_case_facts(codes, item_photos).items() if k != "payment"}
+    facts["kind"] = "seizure_extension"
+    facts["seizure"]["items"] = [
+        {"category": "inventory", "description": "Llantas nuevas 205/55 R16", "brand": "Goodyear",
+         "quantity": "24", "condition": "Nuevas, en empaque", "value": "36000.00",
+         "seal": codes[3], "photos": item_photos}]
+    facts["seizure"]["amount_secured"] = "150000.00"
+    facts["seizure"]["previously_seized_value"] = "120000.00"
+    return facts
+
+
 @dataclass
 class Office1:
     """An office with a supervisor, an admin, a notifier and an executor, each with phones."""
@@ -166,7 +180,7 @@ def push_case(o: Office1, case: str) -> Diligence:
     signature = signature_bytes(index)
     media = [media_item(facade)]
     files = [(facade, "image/jpeg")]
-    executor = case in ("payment_demand", "seizure")
+    executor = case in ("payment_demand", "seizure", "seizure_extension")
     phone = o.enforcement.phones[0] if executor else o.notifier_phone
     if executor:
         assignment = o.enforcement.assignments[0 if case == "payment_demand" else 1]
@@ -183,8 +197,8 @@ def push_case(o: Office1, case: str) -> Diligence:
     else:
         media.append(media_item(signature, "signature", "image/png"))
         files.append((signature, "image/png"))
-    if case == "seizure":
-        for n in range(3):
+    if case in ("seizure", "seizure_extension"):
+        for n in range(3 if case == "seizure" else 1):
             item = photo_bytes(index + 70 + n, f"BIEN {n + 1}")
             media.append(media_item(item, "item"))
             files.append((item, "image/jpeg"))
@@ -192,8 +206,10 @@ def push_case(o: Office1, case: str) -> Diligence:
         "citatorio": CITATORIO_FACTS, "posting_record": POSTING_FACTS,
         "notification": NOTIFICATION_FACTS, "notification_follow_up": FOLLOW_UP_FACTS,
         "not_located": NOT_LOCATED_FACTS, "payment_demand": DEMAND_FACTS,
-    }.get(case) or seizure_case_facts(o.enforcement.codes,
-                                      [m["sha256"] for m in media if m["role"] == "item"])
+    }.get(case)
+    if facts is None:
+        build = seizure_case_facts if case == "seizure" else extension_facts
+        facts = build(o.enforcement.codes, [m["sha256"] for m in media if m["role"] == "item"])
     record = make_record(assignment.id, kind=facts["kind"], facts=facts, media=media)
     result = phone.push_ok([record])["results"][0]
     assert result["status"] == "accepted", result

@@ -68,6 +68,10 @@ BY_CASE = {
                 "Interés fiscal", "$120,000.00", "$303,000.00",
                 "Lo embargado cubre el interés fiscal",  # R-PAE-7
                 "Gastos de ejecución", "R-PAE-6", "Administradora única \"de hecho\""],
+    "seizure_extension": ["ACTA DE AMPLIACIÓN DE EMBARGO", "Llantas nuevas 205/55 R16",
+                          "Marca: Goodyear", "Mercancías e inventario (CFF 155 fr. III)",
+                          "Valor embargado antes", "$120,000.00", "$150,000.00", "$36,000.00",
+                          "Lo embargado cubre el interés fiscal", "Testigo 1"],
 }
 
 
@@ -158,6 +162,7 @@ def test_the_acta_carries_its_fields_and_a_qr_that_verifies_the_record(
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "El registro no coincide" in html and "El registro coincide" not in html
+    assert document.folio in html and "10 de marzo de 2026" not in html  # not the altered date
 
 
 def test_the_printed_acta_warns_when_the_stored_record_was_altered(client, auth, office1, tmp_path):
