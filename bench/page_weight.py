@@ -38,8 +38,9 @@ class Loaded:
     gz: int
 
 
-def _seed() -> int:
-    """One office, one notifier, one assigned document; returns the assignment id."""
+def _seed() -> dict[str, int]:
+    """One office, a notifier with a document to notify and an executor with an execution
+    order (the executor's form also loads the embargo step); assignment id per username."""
     from fieldapp.assignments.models import Assignment
     from fieldapp.auth.models import User
     from fieldapp.extensions import db
@@ -69,9 +70,17 @@ def _seed() -> int:
                         issuing_authority="Subdelegación", issued_on=date(2026, 4, 15))
     document.credits.append(credit)
     assignment = Assignment(office_id=office.id, document=document, user=user, due_on=date(2026, 12, 31))
-    db.session.add_all([user, debtor, address, credit, document, assignment])
+    executor = User(office=office, username="ejecutor", full_name="Persona Ejecutora", role="executor",
+                    credential_number="CRED-2", credential_issued_on=date(2026, 1, 2),
+                    credential_valid_until=date(2026, 12, 31), credential_issuer="Titular")
+    executor.set_password(PASSWORD)
+    order = Document(office_id=office.id, debtor=debtor, address=address, kind="execution_order",
+                     folio="M-0000001", issuing_authority="Subdelegación", issued_on=date(2026, 4, 15))
+    order.credits.append(credit)
+    seizure_work = Assignment(office_id=office.id, document=order, user=executor, due_on=date(2026, 12, 31))
+    db.session.add_all([user, debtor, address, credit, document, assignment, executor, order, seizure_work])
     db.session.commit()
-    return assignment.id
+    return {"notificador": assignment.id, "ejecutor": seizure_work.id}
 
 
 def _kind(path: str, content_type: str) -> str:
@@ -86,7 +95,7 @@ def _kind(path: str, content_type: str) -> str:
     return content_type.split(";")[0] or "other"
 
 
-def measure(pages: list[str]) -> dict[str, list[Loaded]]:
+def measure(pages_by_user: dict[str, list[str]]) -> dict[str, list[Loaded]]:
     from flask_migrate import upgrade
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import WSGIRequestHandler, make_server
@@ -103,7 +112,7 @@ def measure(pages: list[str]) -> dict[str, list[Loaded]]:
                       "MEDIA_ROOT": str(work / "media")})
     with app.app_context():
         upgrade()
-        assignment_id = _seed()
+        assignments = _seed()
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
@@ -111,37 +120,43 @@ def measure(pages: list[str]) -> dict[str, list[Loaded]]:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-            context = browser.new_context(service_workers="block", viewport={"width": 360, "height": 800})
-            page = context.new_page()
-            page.goto(base + "/entrar")
-            page.fill("input[name=username]", "notificador")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url("**/campo/")
-            for template in pages:
-                url = template.format(assignment=assignment_id)
-                loaded: list[Loaded] = []
-
-                def record(response, loaded=loaded) -> None:  # type: ignore[no-untyped-def]
-                    if not response.url.startswith(base) or response.status >= 300:
-                        return
-                    body = response.body()
-                    path = urlsplit(response.url).path
-                    kind = _kind(path, response.headers.get("content-type", ""))
-                    loaded.append(Loaded(path, kind, len(body), len(gzip.compress(body, 6, mtime=0))))
-
-                page.on("response", record)
-                # A fresh HTTP cache for each page: its full first-visit cost.
-                page.goto("about:blank")
-                cdp = context.new_cdp_session(page)
-                cdp.send("Network.clearBrowserCache")
-                page.goto(base + url, wait_until="networkidle")
-                page.remove_listener("response", record)
-                results[url] = loaded
+            for username, pages in pages_by_user.items():
+                context = browser.new_context(service_workers="block", viewport={"width": 360, "height": 800})
+                page = context.new_page()
+                page.goto(base + "/entrar")
+                page.fill("input[name=username]", username)
+                page.fill("input[name=password]", PASSWORD)
+                page.click("button[type=submit]")
+                page.wait_for_url("**/campo/")
+                for template in pages:
+                    url = template.format(assignment=assignments[username])
+                    results[f"{url} ({username})"] = _load(context, page, base, url)
+                context.close()
             browser.close()
     finally:
         server.shutdown()
     return results
+
+
+def _load(context, page, base: str, url: str) -> list[Loaded]:  # type: ignore[no-untyped-def]
+    loaded: list[Loaded] = []
+
+    def record(response) -> None:  # type: ignore[no-untyped-def]
+        if not response.url.startswith(base) or response.status >= 300:
+            return
+        body = response.body()
+        path = urlsplit(response.url).path
+        kind = _kind(path, response.headers.get("content-type", ""))
+        loaded.append(Loaded(path, kind, len(body), len(gzip.compress(body, 6, mtime=0))))
+
+    page.on("response", record)
+    # A fresh HTTP cache for each page: its full first-visit cost.
+    page.goto("about:blank")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.clearBrowserCache")
+    page.goto(base + url, wait_until="networkidle")
+    page.remove_listener("response", record)
+    return loaded
 
 
 def report(results: dict[str, list[Loaded]]) -> bool:
@@ -160,7 +175,29 @@ def report(results: dict[str, list[Loaded]]) -> bool:
     return ok
 
 
-FIELD_PAGES = ["/campo/", "/captura/", "/captura/diligencia?asignacion={assignment}"]
+FIELD_PAGES = {
+    "notificador": ["/campo/", "/captura/", "/captura/diligencia?asignacion={assignment}"],
+    # The executor's form; its embargo step comes on demand (below).
+    "ejecutor": ["/captura/diligencia?asignacion={assignment}"],
+}
+# Loaded only when an executor's diligence becomes an embargo, and when a seal is read (all
+# precached for offline use): not part of any page's first load, printed so their cost shows.
+ON_DEMAND = {
+    "the embargo step": ["js/capture/seizure.js", "js/capture/seals.js"],
+    "reading a seal": ["js/capture/scan.js", "vendor/jsqr-1.4.0/jsQR.js"],
+}
+
+
+def report_on_demand() -> None:
+    for when, names in ON_DEMAND.items():
+        print(f"\nloaded on demand ({when})")
+        for name in names:
+            body = (ROOT / "static" / name).read_bytes()
+            gz = len(gzip.compress(body, 6, mtime=0))
+            print(f"  /static/{name:<44}{'js':>7}{len(body):>10,}{gz:>9,}")
+
 
 if __name__ == "__main__":
-    sys.exit(0 if report(measure(FIELD_PAGES)) else 1)
+    ok = report(measure(FIELD_PAGES))
+    report_on_demand()
+    sys.exit(0 if ok else 1)

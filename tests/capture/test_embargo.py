@@ -24,7 +24,7 @@ from fieldapp.extensions import db
 from fieldapp.media.models import MediaBlob
 from fieldapp.seals.models import Seal, SealUse
 from fieldapp.seals.services import issue_sheet
-from tests.capture.conftest import TZ, LiveServer, business_moment, camera_jpeg, screenshot
+from tests.capture.conftest import SCREENSHOTS, TZ, LiveServer, business_moment, camera_jpeg
 from tests.capture.flows import attendee, choose, finalize, open_assignment, sign, take_photo, verify_address
 
 pytestmark = pytest.mark.browser
@@ -57,9 +57,11 @@ def qr_png(path: Path, text: str) -> Path:
 
 
 def shot(page: Page, name: str, selector: str) -> None:
-    page.locator(selector).scroll_into_view_if_needed()
+    """What the executor sees at 360×800 with `selector` at the top of the screen."""
     page.locator(selector).evaluate("el => el.scrollIntoView({block: 'start'})")
-    screenshot(page, name)
+    page.wait_for_timeout(100)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
 
 def demand_not_paid(page: Page, tmp_path: Path) -> None:
@@ -114,7 +116,7 @@ def test_offline_requerimiento_and_embargo_with_seals_reaches_the_server(
     sufficiency = page.locator("#sufficiency")
     expect(sufficiency.locator("[data-money=debt]")).to_have_text("$13,260.35")
     expect(sufficiency.locator("[data-money=costs]")).to_have_text("$630.00")
-    expect(sufficiency.locator("[data-money=charges]")).to_contain_text("un solo cobro")
+    expect(sufficiency.locator("[data-money=charges_note]")).to_contain_text("Un solo cobro")
     expect(sufficiency.locator("[data-money=secured]")).to_have_text("$13,890.35")
     shot(page, "embargo-designation", "#step-seizure")
 
@@ -161,7 +163,8 @@ def test_offline_requerimiento_and_embargo_with_seals_reaches_the_server(
     expect(page.locator("#seal-status")).to_contain_text("ya está en el bien 2 de este embargo")
     stranger = _other_office_code(office.code)
     page.fill("#item-seal", stranger)
-    expect(page.locator("#seal-status")).to_contain_text("no está entre los sellos sin usar asignados a usted")
+    expect(page.locator("#seal-status")).to_contain_text(
+        "no está entre los sellos sin usar asignados a usted")
     page.fill("#item-seal", " " + typed.lower().replace("-", "- ", 1))  # typed loosely
     expect(page.locator("#seal-status")).to_have_text(f"Sello {typed} válido y asignado a usted.")
     add_item(page, 3)
@@ -171,6 +174,8 @@ def test_offline_requerimiento_and_embargo_with_seals_reaches_the_server(
     expect(sufficiency.locator("[data-money=seized]")).to_have_text("$11,500.00")
     expect(page.locator("#sufficiency-verdict")).to_contain_text("faltan $2,390.35")
     expect(sufficiency).to_have_attribute("data-state", "short")
+    expect(page.locator("#sufficiency-bar")).to_have_text(
+        "Embargado $11,500.00 de $13,890.35 · faltan $2,390.35")
     shot(page, "embargo-items-short", "#step-seizure-items")
 
     page.fill("input[name='seizure.witnesses.0.name']", "Ana Torres Vela")

@@ -34,17 +34,38 @@ let warnRules = [];
 
 class Blocked extends Error {}
 
-// The embargo step (seizure.js) only for executors, and only with the pack it judges by: a
-// notifier's phone never downloads it.
-const seizure = ctx.user.role === "executor" && pack
-  ? await (await import("./seizure.js")).createSeizure({
-    form, pack, ctx, db,
-    draft: () => draft,
-    update: async (mutate) => { draft = await write(mutate); return draft; },
-    changed: async () => render(),
-    thumbs: (container, photos, editable) => thumbs(container, photos, editable),
-  })
-  : null;
+// The embargo step (seizure.js, precached for offline use) is loaded when an executor's
+// diligence becomes an embargo: a notifier's phone, and a requerimiento that ends in payment,
+// never download it.
+let seizure = null;
+let seizureLoading = null;
+
+function ensureSeizure() {
+  if (ctx.user.role !== "executor" || !draft || draft.values.situation !== "seizure") return Promise.resolve(seizure);
+  if (!seizureLoading) {
+    seizureLoading = (async () => {
+      const { createSeizure } = await import("./seizure.js");
+      const step = await createSeizure({
+        form, pack, ctx, db,
+        draft: () => draft,
+        update: async (mutate) => { draft = await write(mutate); return draft; },
+        changed: async () => render(),
+        thumbs: (container, photos, editable) => thumbs(container, photos, editable),
+      });
+      await step.open({ readOnly: !write });
+      seizure = step;
+      const picker = form.querySelector(".photos[data-role=item]");
+      await thumbs(picker, photosFor(picker), Boolean(write));
+      render();
+      return step;
+    })().catch((error) => {
+      seizureLoading = null;
+      say("finalize-status", "No se pudo abrir el embargo en este teléfono; recargue la página con conexión.");
+      throw error;
+    });
+  }
+  return seizureLoading;
+}
 
 function fail(message) {
   say("load-error", message);
@@ -160,6 +181,7 @@ async function save(name, value) {
     await setMeta(db, "remember", { ...(await getMeta(db, "remember", {})), [name]: value });
   }
   if (name === "situation" || name === "ui.after_citatorio") await prefillFollowUp();
+  if (name === "situation") await ensureSeizure();
   render();
 }
 
@@ -429,7 +451,7 @@ form.addEventListener("submit", async (event) => {
         // R-CAL-3 and every other block: the record is refused here, whatever the button said.
         if (findings.some((f) => f.severity === "block")) throw new Blocked();
         if (findings.some((f) => f.severity === "warn" && !reasons[f.rule_id])) throw new Blocked();
-        if (seizure && seizure.pendingProblem()) throw new Blocked();
+        if (facts.kind === "seizure" && (!seizure || seizure.pendingProblem())) throw new Blocked();
         return { facts, findings };
       },
     });
@@ -441,6 +463,14 @@ form.addEventListener("submit", async (event) => {
     say("finalize-status", error instanceof Blocked ? "No se puede finalizar: revise los puntos marcados."
       : error.message);
   }
+});
+
+$("seize-now").addEventListener("click", () => {
+  // R-PAE-1: not paid, so the goods are seized at once, in the same diligence and acta.
+  const radio = form.querySelector("input[name=situation][value=seizure]");
+  radio.checked = true;
+  radio.dispatchEvent(new Event("change", { bubbles: true }));
+  setTimeout(() => $("step-seizure").scrollIntoView({ block: "start" }), 50);
 });
 
 $("restart-now").addEventListener("click", async () => {
@@ -474,8 +504,8 @@ async function openDraft(id) {
   }
   assignment = draft.assignment;
   write = draftWriter(db, draft.id);
-  if (seizure) await seizure.open();
   await openForm(draft.values);
+  await ensureSeizure();
   watchFields(form, save);
   bindPhotos();
   render();
@@ -518,8 +548,8 @@ async function showRecord(id) {
   draft = await draftOfRecord(record);
   if (!draft) return fail("La asignación de esta diligencia ya no está en el teléfono.");
   assignment = draft.assignment;
-  if (seizure) await seizure.open({ readOnly: true });
   await openForm(draft.values);
+  await ensureSeizure();
   $("diligence-fields").disabled = true;
   render();
   renderGps();

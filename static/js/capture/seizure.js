@@ -530,13 +530,18 @@ export async function createSeizure(app) {
     const unvalued = counted.filter((f) => !f.value).length;
     say("debt", formatMoney(debt));
     say("seized", formatMoney(seized));
-    say("charges", charges === 1 ? "(un solo cobro: requerimiento y embargo en la misma diligencia, R-PAE-3)"
-      : "(2 cobros: el del requerimiento previo y el de este embargo, R-PAE-3)");
+    say("charges", charges === 1 ? "(1 cobro)" : "(2 cobros)");
+    say("charges_note", charges === 1
+      ? "Un solo cobro de gastos: requerimiento y embargo en la misma diligencia (R-PAE-3)."
+      : "Dos cobros de gastos: el del requerimiento hecho antes en otra diligencia y el de este embargo (R-PAE-3).");
+    const bar = $("sufficiency-bar");
     if (perCharge === null) {
       say("costs", "—");
       say("secured", "—");
       verdict.textContent = `No hay tabla de gastos de ejecución vigente el ${day}: sincronice con conexión.`;
       box.dataset.state = "short";
+      bar.dataset.state = "short";
+      bar.textContent = `Embargado ${formatMoney(seized)}; interés fiscal sin calcular`;
       return;
     }
     const costs = perCharge * BigInt(charges);
@@ -549,18 +554,19 @@ export async function createSeizure(app) {
       writeValues(form, { "seizure.amount_secured": text });
     }
     const short = secured - seized;
+    const missingValues = unvalued ? ` ${unvalued === 1 ? "Un bien no tiene" : `${unvalued} bienes no tienen`} valor estimado.` : "";
     if (!counted.length) {
-      verdict.textContent = `Embargue bienes por al menos ${formatMoney(secured)}.`;
-      box.dataset.state = "short";
+      verdict.textContent = readOnly ? "Sin bienes embargados." : `Embargue bienes por al menos ${formatMoney(secured)}.`;
     } else if (short > 0n) {
-      verdict.textContent = `Lo embargado no cubre el interés fiscal: faltan ${formatMoney(short)}. `
-        + "Embargue más bienes o anote el motivo al finalizar (R-PAE-7)."
-        + (unvalued ? ` ${unvalued === 1 ? "Un bien no tiene" : `${unvalued} bienes no tienen`} valor estimado.` : "");
-      box.dataset.state = "short";
+      verdict.textContent = `Lo embargado no cubre el interés fiscal: faltan ${formatMoney(short)}.`
+        + (readOnly ? "" : " Embargue más bienes o anote el motivo al finalizar (R-PAE-7).") + missingValues;
     } else {
-      verdict.textContent = `Lo embargado cubre el interés fiscal (sobran ${formatMoney(-short)}).`;
-      box.dataset.state = "covered";
+      verdict.textContent = `Lo embargado cubre el interés fiscal (sobran ${formatMoney(-short)}).${missingValues}`;
     }
+    box.dataset.state = short > 0n || !counted.length ? "short" : "covered";
+    bar.dataset.state = box.dataset.state;
+    bar.textContent = `Embargado ${formatMoney(seized)} de ${formatMoney(secured)}`
+      + (short > 0n ? ` · faltan ${formatMoney(short)}` : " · cubierto");
   }
 
   function renderRealEstate() {
@@ -576,14 +582,6 @@ export async function createSeizure(app) {
       + `vence el ${formatDateTime(`${due}T12:00:00Z`, "UTC", { dateStyle: "full" })} (R-PAE-5).`;
   }
 
-  $("seize-now").addEventListener("click", () => {
-    // R-PAE-1: not paid, so the goods are seized at once, in the same diligence and acta.
-    const radio = form.querySelector("input[name=situation][value=seizure]");
-    radio.checked = true;
-    radio.dispatchEvent(new Event("change", { bubbles: true }));
-    setTimeout(() => $("step-seizure").scrollIntoView({ block: "start" }), 50);
-  });
-
   $("custodian-here").addEventListener("click", () => {
     const location = form.querySelector("[name='seizure.custodian.location']");
     location.value = values()["address.text"] || "";
@@ -597,6 +595,9 @@ export async function createSeizure(app) {
       shownItems = null;
       await loadPhoneHistory();
       $("item-editor").hidden = readOnly;
+      // The fields this module built after the form was filled take their saved answers now.
+      const v = values();
+      writeValues(form, { "ui.exempt_present": v["ui.exempt_present"] || [], "ui.item.category": v["ui.item.category"] || "" });
     },
     async render() {
       if (!pack || values().situation !== "seizure") return;

@@ -1,0 +1,28 @@
+"""The embargo's modules and the lazily loaded QR decoder are part of the precached shell, so
+the seal scan works with no signal; the page itself loads neither the scanner nor jsQR."""
+
+from __future__ import annotations
+
+from fieldapp.capture.shell import current_shell
+
+LAZY = ("js/capture/scan.js", "vendor/jsqr-1.4.0/jsQR.js")
+
+
+def test_the_service_worker_precaches_the_embargo_and_the_seal_scanner(app, client):
+    files = current_shell(app).static_files
+    for name in ("js/capture/seizure.js", "js/capture/seals.js", *LAZY):
+        assert name in files
+    worker = client.get("/sw.js").get_data(as_text=True)
+    assert "/static/vendor/jsqr-1.4.0/jsQR.js" in worker
+    assert "/static/js/capture/scan.js" in worker
+
+
+def test_the_diligence_page_does_not_load_the_scanner_up_front(app):
+    from pathlib import Path
+
+    static = Path(app.static_folder)
+    diligence = (static / "js" / "capture" / "diligence.js").read_text()
+    seizure = (static / "js" / "capture" / "seizure.js").read_text()
+    # Only dynamic imports: seizure.js for executors, scan.js (and jsQR) when a seal is read.
+    assert 'import("./seizure.js")' in diligence and 'from "./seizure.js"' not in diligence
+    assert 'import("./scan.js")' in seizure and 'from "./scan.js"' not in seizure
