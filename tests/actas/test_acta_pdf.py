@@ -181,3 +181,26 @@ def test_names_outside_latin1_print_without_breaking_the_acta(client, auth, offi
     text = one_line(pdftotext(client.get(f"/diligencias/{diligence.id}/acta.pdf").data, tmp_path))
     assert "Computadora Dell OptiPlex 7090 ?" in text
     assert "Administradora única \"de hecho\"" in text
+
+
+def test_photos_still_on_the_phone_are_named_as_pending(client, auth, office1, tmp_path):
+    diligence = push_case(office1, "citatorio", send_files=False)
+    auth.login(office1.supervisor.username)
+    text = one_line(pdftotext(client.get(f"/diligencias/{diligence.id}/acta.pdf").data, tmp_path))
+    assert "Fotografía pendiente de recibir" in text
+    assert "La firma aún no llega del teléfono" in text
+
+
+def test_a_record_whose_stored_facts_no_longer_parse_is_not_printed(app, client, auth, office1):
+    diligence = push_case(office1, "notification")
+    content = copy.deepcopy(diligence.content)
+    content["facts"]["added_later"] = "un hecho que el teléfono nunca envió"
+    db.session.execute(update(Diligence.__table__).where(Diligence.__table__.c.id == diligence.id)
+                       .values(content=content))
+    db.session.commit()
+    auth.login(office1.supervisor.username)
+    response = client.get(f"/diligencias/{diligence.id}/acta.pdf")
+    assert response.status_code == 409
+    assert "No se puede imprimir el acta" in response.get_data(as_text=True)
+    page = app.test_client().get(f"/v/{diligence.id}?h={diligence.content_hash[:16]}")
+    assert page.status_code == 200 and "El registro no coincide" in page.get_data(as_text=True)
