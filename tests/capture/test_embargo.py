@@ -122,7 +122,9 @@ def test_offline_requerimiento_and_embargo_with_seals_reaches_the_server(
 
     # 1. Bank deposit (CFF 155 I): no seal.
     fill_item(page, "bank_deposit", "Cuenta de cheques BBVA terminación 4471", "2,000.00")
-    expect(page.locator("#item-category-note")).to_contain_text("fracción i")
+    expect(page.locator("#item-category-note")).to_have_text(
+        "Art. 155 CFF, fracción I (dinero, metales preciosos, depósitos) · sin sello (no es un bien "
+        "que se etiquete) · se embarga sólo hasta el interés fiscal (R-PAE-7)")
     expect(page.locator("#seal-entry")).to_be_hidden()
     add_item(page, 1)
     expect(sufficiency.locator("[data-money=seized]")).to_have_text("$2,000.00")
@@ -134,6 +136,7 @@ def test_offline_requerimiento_and_embargo_with_seals_reaches_the_server(
     expect(page.locator("#finalize")).to_be_disabled()
     expect(page.locator("#finalize-status")).to_contain_text("inembargable")
     shot(page, "embargo-exempt-refused", "#item-editor")
+    shot(page, "embargo-exempt-refused-button", "#item-problem")
     page.click("#item-clear")
     expect(page.locator("#item-problem")).to_be_empty()
     expect(page.locator("#seized-items .seized-item")).to_have_count(1)
@@ -147,6 +150,7 @@ def test_offline_requerimiento_and_embargo_with_seals_reaches_the_server(
     expect(page.locator("#item-seal")).to_have_value(scanned, timeout=15_000)
     expect(page.locator("#seal-status")).to_have_text(f"Sello {scanned} válido y asignado a usted.")
     shot(page, "embargo-item-editor", "#item-editor")
+    shot(page, "embargo-seal-read", "#seal-entry")
     add_item(page, 2)
 
     # 3. Office furniture with a typed seal: a wrong check character is refused, the same seal
@@ -272,3 +276,80 @@ def test_r_pae_10_breaking_locks_without_the_order_number_blocks_the_embargo(
     page.fill("input[name='obstruction.lock_order_number']", "JO-1401/2026/18")
     expect(blocks.filter(has_text="número de la orden")).to_have_count(0)
     expect(blocks.filter(has_text="ruptura de cerraduras debe hacerse ante dos testigos")).to_have_count(1)
+
+
+def y4m_video(path: Path, text: str) -> Path:
+    """A Y4M clip of a seal label held in front of the camera: what Chromium's fake camera
+    (--use-file-for-fake-video-capture) plays in a loop."""
+    from PIL import Image
+
+    frame = Image.new("RGB", (640, 480), (190, 190, 185))
+    label = qrcode.make(text, box_size=7, border=4).convert("RGB")
+    frame.paste(label, ((640 - label.width) // 2, (480 - label.height) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (320, 240)
+    planes = y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
+    with path.open("wb") as out:
+        out.write(b"YUV4MPEG2 W640 H480 F15:1 Ip A1:1 C420jpeg\n")
+        for _ in range(3):
+            out.write(b"FRAME\n" + planes)
+    return path
+
+
+def _camera_phone(browser_type, launch_args, server: LiveServer, video: Path, profile: Path):  # type: ignore[no-untyped-def]
+    """A phone whose rear camera films `video` (Chromium's fake capture device)."""
+    from tests.capture.conftest import Phone
+
+    args = [*launch_args.get("args", []), "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={video}"]
+    return Phone(browser_type, {**launch_args, "args": args}, profile, server)
+
+
+def _to_the_seal(camera_phone, server: LiveServer, office, assignment_id: int) -> Page:  # type: ignore[no-untyped-def]
+    camera_phone.moment = business_moment(office, time(12, 0))
+    page = camera_phone.open()
+    camera_phone.login(page, "ejecutor1")
+    camera_phone.enroll(page)
+    open_assignment(page, server, assignment_id)
+    choose(page, "seizure")
+    page.select_option("#item-category", "electronics")
+    return page
+
+
+def test_the_camera_reads_a_seal_label(executor_with_seals, live_server: LiveServer, browser_type,
+                                        browser_type_launch_args, tmp_path: Path):
+    office, _executor, assignment_id, codes = executor_with_seals
+    camera_phone = _camera_phone(browser_type, browser_type_launch_args, live_server,
+                                 y4m_video(tmp_path / "label.y4m", codes[2]), tmp_path / "profile-a")
+    try:
+        page = _to_the_seal(camera_phone, live_server, office, assignment_id)
+        page.click("#seal-scan")
+        expect(page.locator("#item-seal")).to_have_value(codes[2], timeout=20_000)
+        expect(page.locator("#seal-scanner")).not_to_have_attribute("open", "")
+        expect(page.locator("#seal-status")).to_have_text(f"Sello {codes[2]} válido y asignado a usted.")
+        # The camera was released once the label was read.
+        assert page.evaluate("() => document.getElementById('seal-video').srcObject") is None
+    finally:
+        camera_phone.close()
+
+
+def test_the_camera_refuses_a_qr_code_that_is_not_a_seal(
+        executor_with_seals, live_server: LiveServer, browser_type, browser_type_launch_args,
+        tmp_path: Path):
+    office, _executor, assignment_id, _codes = executor_with_seals
+    video = y4m_video(tmp_path / "other.y4m", "https://www.imss.gob.mx/")
+    camera_phone = _camera_phone(browser_type, browser_type_launch_args, live_server, video,
+                                 tmp_path / "profile-b")
+    try:
+        page = _to_the_seal(camera_phone, live_server, office, assignment_id)
+        page.click("#seal-scan")
+        expect(page.locator("#seal-scan-status")).to_contain_text(
+            "no es un sello válido; apunte a otra etiqueta", timeout=20_000)
+        page.wait_for_timeout(300)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "embargo-seal-scanner.png"))
+        page.click("#seal-scan-cancel")
+        expect(page.locator("#seal-scanner")).not_to_have_attribute("open", "")
+        expect(page.locator("#item-seal")).to_have_value("")
+    finally:
+        camera_phone.close()

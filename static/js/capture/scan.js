@@ -101,7 +101,7 @@ export async function scanWithCamera(video, { signal, accept, onStatus = () => {
     video.muted = true;
     video.setAttribute("playsinline", "");
     await video.play();
-    onStatus(`Apunte al código QR del sello (${await decoderName()}).`);
+    onStatus("Apunte la cámara al código QR de la etiqueta del sello.");
     while (!signal.aborted) {
       if (video.readyState >= 2 && video.videoWidth) {
         const text = await decodePixels(video, video.videoWidth, video.videoHeight);

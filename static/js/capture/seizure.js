@@ -401,7 +401,7 @@ export async function createSeizure(app) {
       note.classList.add("error");
       return;
     }
-    const parts = [FRACTIONS[cat.fraction] ? `Art. 155 CFF, ${FRACTIONS[cat.fraction].toLowerCase()}` : ""];
+    const parts = [cat.fraction ? `Art. 155 CFF, fracción ${cat.fraction} (${FRACTIONS[cat.fraction].split(": ")[1]})` : ""];
     parts.push(cat.sealable ? "lleva sello" : "sin sello (no es un bien que se etiquete)");
     if (cat.bank_deposit) parts.push("se embarga sólo hasta el interés fiscal (R-PAE-7)");
     note.textContent = parts.filter(Boolean).join(" · ");
