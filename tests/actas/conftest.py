@@ -69,7 +69,8 @@ def signature_bytes(seed: int = 0) -> bytes:
 
 FOLLOW_UP_FACTS: dict[str, Any] = {
     **CITATORIO_FACTS,
-    "kind": "notification", "started_at": "2026-03-11T12:05:00-06:00",
+    # 20 minutes after the appointed hour: a R-NOT-5 warning, with the notifier's reason.
+    "kind": "notification", "started_at": "2026-03-11T12:20:00-06:00",
     "citatorio": {"issued_at": "2026-03-10T12:00:00-06:00",
                   "appointed_at": "2026-03-11T12:00:00-06:00"},
     "arrived_at": "2026-03-11T11:58:00-06:00", "finished_at": "2026-03-11T12:45:00-06:00",
@@ -127,6 +128,8 @@ def seizure_case_facts(codes: list[str], item_photos: list[str]) -> dict[str, An
                                "documents": "Contrato de consignación 88/2025 y factura A-1201"}},
     ]
     facts["seizure"]["amount_secured"] = "120000.00"
+    facts["obstruction"] = {"public_force_requested": True,
+                            "public_force_reason": "El encargado cerró el portón de la bodega"}
     return facts
 
 
@@ -211,7 +214,9 @@ def push_case(o: Office1, case: str, *, send_files: bool = True) -> Diligence:
     if facts is None:
         build = seizure_case_facts if case == "seizure" else extension_facts
         facts = build(o.enforcement.codes, [m["sha256"] for m in media if m["role"] == "item"])
-    record = make_record(assignment.id, kind=facts["kind"], facts=facts, media=media)
+    extra = ({"warning_reasons": {"R-NOT-5": "Tráfico por cierre de Av. Vallarta"}}
+             if case == "notification_follow_up" else {})
+    record = make_record(assignment.id, kind=facts["kind"], facts=facts, media=media, **extra)
     result = phone.push_ok([record])["results"][0]
     assert result["status"] == "accepted", result
     for data, content_type in files if send_files else ():

@@ -48,7 +48,9 @@ BY_CASE = {
                      "20 de mayo de 2019", "LOPM800101", "Se preguntó por el representante legal"],
     "notification_follow_up": ["ACTA DE NOTIFICACIÓN", "Citatorio previo",  # R-NOT-5
                                "10 de marzo de 2026, 12:00 horas",
-                               "11 de marzo de 2026, 12:00 horas", "Pedro Ruiz Soto"],
+                               "11 de marzo de 2026, 12:00 horas", "Pedro Ruiz Soto",
+                               "R-NOT-5 · Advertencia", "20 minutos después",
+                               "Motivo registrado por quien actúa: Tráfico por cierre de Av. Vallarta"],
     "not_located": ["ACTA DE NO LOCALIZACIÓN", "El destinatario se mudó",  # R-NOT-10
                     "Rosa Díaz Muñoz (vecina del 102)", "Se mudaron hace seis meses",
                     "Local vacío con letrero «Se renta»"],
@@ -67,7 +69,8 @@ BY_CASE = {
                 "Av. Juárez 100, bodega", "El ejecutor",  # R-PAE-8 custodian
                 "Interés fiscal", "$120,000.00", "$303,000.00",
                 "Lo embargado cubre el interés fiscal",  # R-PAE-7
-                "Gastos de ejecución", "R-PAE-6", "Administradora única \"de hecho\""],
+                "Gastos de ejecución", "R-PAE-6 · Impedimento", "Administradora única \"de hecho\"",
+                "Auxilio de la fuerza pública", "El encargado cerró el portón de la bodega"],  # R-PAE-10
     "seizure_extension": ["ACTA DE AMPLIACIÓN DE EMBARGO", "Llantas nuevas 205/55 R16",
                           "Marca: Goodyear", "Mercancías e inventario (CFF 155 fr. III)",
                           "Valor embargado antes", "$120,000.00", "$150,000.00", "$36,000.00",
