@@ -253,8 +253,16 @@ def _other_office_code(own: str) -> str:
     return seal_code("9" + own[1:] if own[0] != "9" else "8" + own[1:], 77)
 
 
-def test_r_pae_10_breaking_locks_without_the_order_number_blocks_the_embargo(
+MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+          "octubre", "noviembre", "diciembre"]
+
+
+def test_claimed_goods_real_estate_term_and_r_pae_10_lock_breaking_without_the_order_number(
         executor_with_seals, live_server: LiveServer, phone, tmp_path: Path):
+    from fieldapp.legal.pack import calendar_from_pack
+    from fieldapp.legal.services import field_pack_for
+    from fieldapp.offices.services import office_today
+
     office, _executor, assignment_id, codes = executor_with_seals
     phone.moment = business_moment(office, time(11, 0))
     page = phone.open()
@@ -264,6 +272,32 @@ def test_r_pae_10_breaking_locks_without_the_order_number_blocks_the_embargo(
     demand_not_paid(page, tmp_path)
     page.check("input[name='seizure.designated_by'][value=executor]")
     page.select_option("select[name='seizure.executor_reason']", "not_designated")
+
+    # R-PAE-9: a good a third party proves is theirs is recorded, not counted, and needs no seal.
+    fill_item(page, "vehicle", "Automóvil Versa 2019", "90000")
+    page.check("input[name='ui.item.claimed']")
+    page.click("#item-add")
+    expect(page.locator("#item-problem")).to_contain_text("documentos que exhibió (R-PAE-9)")
+    page.fill("input[name='ui.item.claimant']", "Arrendadora del Centro SA")
+    page.fill("textarea[name='ui.item.claim_documents']", "Factura 8812 y contrato de arrendamiento")
+    add_item(page, 1)
+    expect(page.locator("#seized-items .seized-item")).to_contain_text(
+        "Reclamado por Arrendadora del Centro SA")
+    expect(page.locator("[data-money=seized]")).to_have_text("$0.00")
+
+    # Real estate (CFF 155 IV): the sworn statement and the debtor's 15 business days (R-PAE-5).
+    page.select_option("#item-category", "real_estate")
+    expect(page.locator("#real-estate")).to_be_visible()
+    expect(page.locator("#seal-entry")).to_be_hidden()
+    pack = field_pack_for(office, office_today(office))
+    due = calendar_from_pack(pack).add_business_days(phone.moment.date(), 15)
+    expect(page.locator("#real-estate-term")).to_contain_text(
+        "15 días hábiles para acreditar lo manifestado: vence el")
+    expect(page.locator("#real-estate-term")).to_contain_text(
+        f"{due.day} de {MONTHS[due.month - 1]} de {due.year}")
+    shot(page, "embargo-real-estate", "#real-estate")
+    page.click("#item-clear")
+    expect(page.locator("#real-estate")).to_be_hidden()
 
     page.locator("#step-obstruction summary").click()
     page.check("input[name='obstruction.locks_broken']")
