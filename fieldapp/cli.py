@@ -23,6 +23,7 @@ def _register_commands() -> None:
     from fieldapp.demo.commands import demo_command, serve_command
     from fieldapp.imports.commands import import_credits_command
     from fieldapp.legal.commands import institute_days_command, sweep_enforceable_command
+    from fieldapp.reports.commands import export_status_changes_command
 
     main.add_command(create_user_command)
     main.add_command(backup_command)
@@ -32,6 +33,7 @@ def _register_commands() -> None:
     main.add_command(serve_command)
     main.add_command(sweep_enforceable_command)
     main.add_command(institute_days_command)
+    main.add_command(export_status_changes_command)
 
 
 _register_commands()
