@@ -288,7 +288,9 @@ def _summary(diligence: Diligence, facts: DiligenceFacts, tz: ZoneInfo) -> str:
         reason = facts.not_located.reason if facts.not_located else None
         return f"Motivo: {NOT_LOCATED_REASONS.get(reason or '', NO)}"
     if kind in ("seizure", "seizure_extension") and facts.seizure is not None:
-        return f"Bienes señalados: {len(facts.seizure.items)}"
+        seized = _split_items(facts.seizure)[0]
+        value = sum((i.value for _, i in seized if i.value is not None), Decimal(0))
+        return f"Bienes embargados: {len(seized)}, con valor estimado de {fmt_money(value)}"
     if kind == "payment_demand" and facts.payment is not None:
         return f"Resultado: {PAYMENT_OUTCOMES.get(facts.payment.outcome or '', NO)}"
     if a is not None:
@@ -515,8 +517,15 @@ def _item_description(item: SeizedItem) -> str:
     return "\n".join([_text(item.description), *(["; ".join(marks)] if marks else [])])
 
 
-def _seizure_sections(s: Seizure) -> list[Section | None]:
-    seized, exempt, claimed = [], [], []
+Numbered = list[tuple[int, SeizedItem]]
+
+
+def _split_items(s: Seizure) -> tuple[Numbered, Numbered, Numbered]:
+    """The goods as numbered in the acta: seized, refused as exempt (R-PAE-6), released on a
+    third party's claim (R-PAE-9)."""
+    seized: Numbered = []
+    exempt: Numbered = []
+    claimed: Numbered = []
     for n, item in enumerate(s.items, start=1):
         category = ITEM_CATEGORIES.get(item.category or "")
         if item.third_party_claim is not None:
@@ -525,6 +534,11 @@ def _seizure_sections(s: Seizure) -> list[Section | None]:
             exempt.append((n, item))
         else:
             seized.append((n, item))
+    return seized, exempt, claimed
+
+
+def _seizure_sections(s: Seizure) -> list[Section | None]:
+    seized, exempt, claimed = _split_items(s)
     designation = [Line("Señaló los bienes (R-PAE-4)", DESIGNATED_BY.get(s.designated_by or "", NO))]
     if s.designated_by == "executor":
         designation.append(Line("Motivo del ejecutor (CFF 156, R-PAE-5)",

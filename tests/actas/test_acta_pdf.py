@@ -71,7 +71,9 @@ BY_CASE = {
                 "Lo embargado cubre el interés fiscal",  # R-PAE-7
                 "Gastos de ejecución", "R-PAE-6 · Impedimento", "Administradora única \"de hecho\"",
                 "Auxilio de la fuerza pública", "El encargado cerró el portón de la bodega"],  # R-PAE-10
-    "seizure_extension": ["ACTA DE AMPLIACIÓN DE EMBARGO", "Llantas nuevas 205/55 R16",
+    "seizure_extension": ["ACTA DE AMPLIACIÓN DE EMBARGO",
+                          "Bienes embargados: 1, con valor estimado de $36,000.00",
+                          "Llantas nuevas 205/55 R16",
                           "Marca: Goodyear", "Mercancías e inventario (CFF 155 fr. III)",
                           "Valor embargado antes", "$120,000.00", "$150,000.00", "$36,000.00",
                           "Lo embargado cubre el interés fiscal", "Testigo 1"],
