@@ -218,8 +218,11 @@ def _money(value: Decimal | None) -> str:
 # Building ---------------------------------------------------------------------------------------
 
 def parse_facts(diligence: Diligence) -> DiligenceFacts:
+    """The stored facts, read with the sync contract; a stored row that no longer follows it
+    (altered behind the app) raises ``ActaError``."""
+    content = diligence.content if isinstance(diligence.content, dict) else {}
     try:
-        return DiligenceFacts.from_dict(diligence.facts)
+        return DiligenceFacts.from_dict(content.get("facts") or {})
     except FactsError as exc:
         raise ActaError(f"Los hechos almacenados no se pueden leer ({exc.path}).") from None
 
