@@ -381,9 +381,9 @@ def evidence_of(diligence: Diligence) -> Evidence:
     )
 
 
-def seconds_text(seconds: int) -> str:
+def seconds_text(seconds: int, signed: bool = True) -> str:
     """``+7 min 5 s`` / ``−42 s``: how far the phone's clock was from the server's."""
-    sign = "+" if seconds > 0 else "−" if seconds < 0 else ""
+    sign = "" if not signed else "+" if seconds > 0 else "−" if seconds < 0 else ""
     days, left = divmod(abs(seconds), 86400)
     hours, left = divmod(left, 3600)
     minutes, secs = divmod(left, 60)
