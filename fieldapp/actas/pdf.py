@@ -2,8 +2,8 @@
 
 ``acta_pdf`` lays out what ``fieldapp.actas.services.build_acta`` decided to say: a heading
 with the verification QR code (and its URL in print, for whoever has no camera), the sections
-as label/value rows and tables, the photos (thumbnails), the signature or its refusal, and a
-footer on every page with the record id and its hash prefix.
+as label/value rows and tables, the signature or its refusal, the photos (thumbnails) as an
+annex, and a footer on every page with the record id and its hash prefix.
 
 fpdf2's core fonts are Latin-1: Spanish (á, ñ, «») prints as is, and anything else a phone may
 send (curly quotes, dashes, emoji, other scripts) is mapped to a Latin-1 look-alike or "?"
@@ -108,8 +108,8 @@ def acta_pdf(acta: Acta, verification_url: str) -> bytes:
     _heading(pdf, acta, verification_url)
     for section in acta.sections:
         _section(pdf, section)
+    _signatures(pdf, acta)  # the acta's text ends with its signatures; the photos follow as annex
     _photos(pdf, acta.photos)
-    _signatures(pdf, acta)
     return bytes(pdf.output())
 
 
@@ -222,7 +222,9 @@ def _load_image(photo: Photo) -> Image.Image | None:
 def _photos(pdf: ActaPDF, photos: tuple[Photo, ...]) -> None:
     if not photos:
         return
-    _band(pdf, "Evidencia fotográfica")
+    if pdf.get_y() + 7 + PHOTO_MAX_H + 9 > pdf.page_break_trigger:  # the title with a row
+        pdf.add_page()
+    _band(pdf, "Anexo: evidencia fotográfica")
     cell_w = (CONTENT_W - PHOTO_GAP * (PHOTO_COLUMNS - 1)) / PHOTO_COLUMNS
     for start in range(0, len(photos), PHOTO_COLUMNS):
         row = photos[start:start + PHOTO_COLUMNS]

@@ -74,11 +74,11 @@ FOLLOW_UP_FACTS: dict[str, Any] = {
     "citatorio": {"issued_at": "2026-03-10T12:00:00-06:00",
                   "appointed_at": "2026-03-11T12:00:00-06:00"},
     "arrived_at": "2026-03-11T11:58:00-06:00", "finished_at": "2026-03-11T12:45:00-06:00",
-    "entered_at": {"attendee.name": "2026-03-11T12:06:00-06:00",
-                   "attendee.id_number": "2026-03-11T12:07:00-06:00",
-                   "attendee.relationship": "2026-03-11T12:08:00-06:00",
-                   "absence_reason": "2026-03-11T12:09:00-06:00",
-                   "absence_informant": "2026-03-11T12:10:00-06:00"},
+    "entered_at": {"attendee.name": "2026-03-11T12:21:00-06:00",
+                   "attendee.id_number": "2026-03-11T12:22:00-06:00",
+                   "attendee.relationship": "2026-03-11T12:23:00-06:00",
+                   "absence_reason": "2026-03-11T12:24:00-06:00",
+                   "absence_informant": "2026-03-11T12:25:00-06:00"},
 }
 FOLLOW_UP_FACTS.pop("appointment_at")
 POSTING_FACTS: dict[str, Any] = {

@@ -31,7 +31,7 @@ COMMON = [
     "de marzo de 2026", "horas", "America/Mexico_City",  # R-NOT-8 time, office time zone
     "Juan Pérez Gómez", "Titular de la Subdelegación Centro",  # R-NOT-8 field user
     "5 de enero de 2026", "31 de diciembre de 2026",  # credential issued, valid until
-    "Evidencia fotográfica", "Revisión legal al recibir el registro",
+    "Anexo: evidencia fotográfica", "Revisión legal al recibir el registro",
 ]
 BY_CASE = {
     "citatorio": ["CITATORIO", "Pedro Ruiz Soto", "Empleado(a)", "Encargado de recepción",
