@@ -305,7 +305,7 @@ def decision(diligence_id: str) -> Response:
             "rejected": "Diligencia rechazada.", "comment": "Comentario guardado."}[form.action.data]
     if wants_fragment():
         return render_page_or_fragment("review/_decision_panel.html",
-                                       "review/_decision_panel.html",
-                                       notice=done, **_panel_context(diligence))
+                                       "review/_decision_panel.html", notice=done, oob=True,
+                                       versions=versions_of(diligence), **_panel_context(diligence))
     flash(done, "success")
     return redirect(url_for("diligences.detail", diligence_id=diligence.id))

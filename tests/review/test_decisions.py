@@ -72,6 +72,9 @@ def test_each_decision_as_an_htmx_fragment(head, desk, action, text, state, noti
     assert html.lstrip().startswith('<section id="decision-panel"') and "<html" not in html
     assert notice in html
     assert f'id="review-state">{REVIEW_STATES[state]}<' in html
+    # The page's header and version list show the state too: htmx swaps them out of band.
+    assert f'id="head-state" hx-swap-oob="true">{REVIEW_STATES[state]}<' in html
+    assert '<section class="card" id="versions" hx-swap-oob="true">' in html
     db.session.expire_all()
     assert db.session.get(Diligence, diligence.id).review_state == state
     assert [e.action for e in events_of(diligence)] == [action]
