@@ -262,29 +262,23 @@ def _signatures(pdf: ActaPDF, acta: Acta) -> None:
     _band(pdf, "Firmas")
     y = pdf.get_y()
     half = (CONTENT_W - 10) / 2
-    image = _load_image(acta.signature) if acta.signature and acta.signature.stored else None
-    if image is not None:
-        h = min(22.0, half * image.height / image.width)
-        w = h * image.width / image.height
-        pdf.image(image, x=MARGIN + (half - w) / 2, y=y + 22 - h, w=w, h=h)
-    elif acta.signature_note:
-        pdf.set_xy(MARGIN, y + 12)
-        pdf.set_font("Helvetica", "B", 9)
-        pdf.write_cell(half, 5, acta.signature_note, align="C")
-    _signature_line(pdf, MARGIN, y + 24, half, "Nombre y firma de quien recibe la diligencia",
-                    _attendee_name(acta))
+    if acta.attendee_name is not None:  # R-NOT-7: the receiver's signature, or their refusal
+        image = _load_image(acta.signature) if acta.signature and acta.signature.stored else None
+        if image is not None:
+            h = min(22.0, half * image.height / image.width)
+            w = h * image.width / image.height
+            pdf.image(image, x=MARGIN + (half - w) / 2, y=y + 22 - h, w=w, h=h)
+        elif acta.signature_note:
+            pdf.set_xy(MARGIN, y + 12)
+            pdf.set_font("Helvetica", "B", 9)
+            pdf.write_cell(half, 5, acta.signature_note, align="C")
+        _signature_line(pdf, MARGIN, y + 24, half, "Nombre y firma de quien recibe la diligencia",
+                        acta.attendee_name)
     _signature_line(pdf, MARGIN + half + 10, y + 24, half, f"Nombre y firma de quien actúa "
                     f"({acta.field_user_role.lower()})", acta.field_user_name)
     for n, name in enumerate(acta.witnesses[:2]):  # R-PAE-4: the witnesses sign too
         _signature_line(pdf, MARGIN + n * (half + 10), y + 46, half, f"Testigo {n + 1}", name)
     pdf.set_xy(MARGIN, y + box_h)
-
-
-def _attendee_name(acta: Acta) -> str:
-    for section in acta.sections:
-        if section.title.startswith("Persona con quien"):
-            return next((line.value for line in section.lines if line.label == "Nombre"), "")
-    return ""
 
 
 def _signature_line(pdf: ActaPDF, x: float, y: float, w: float, caption: str, name: str) -> None:

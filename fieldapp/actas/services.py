@@ -173,6 +173,7 @@ class Acta:
     photos: tuple[Photo, ...]
     signature: Photo | None
     signature_note: str
+    attendee_name: str | None  # who signs as receiving; None when nobody attended
     witnesses: tuple[str, ...]  # names for the signature lines of an embargo (R-PAE-4)
     content_hash: str
     hash_prefix: str
@@ -274,6 +275,7 @@ def build_acta(diligence: Diligence) -> Acta:
         photos=photos,
         signature=signature,
         signature_note=_signature_note(facts, signature),
+        attendee_name=_attendee_name(diligence.kind, facts.attendee),
         witnesses=tuple(w.name or "" for w in facts.seizure.witnesses) if facts.seizure else (),
         content_hash=diligence.content_hash,
         hash_prefix=hash_prefix(diligence),
@@ -690,6 +692,12 @@ def _media(diligence: Diligence, item_of_photo: dict[str, int]
         else:
             photos.append(photo)
     return tuple(photos), signature
+
+
+def _attendee_name(kind: str, a: Attendee | None) -> str | None:
+    if kind in ("posting_record", "not_located") or a is None:
+        return None
+    return "" if a.refused_name else (a.name or "")
 
 
 def _signature_note(facts: DiligenceFacts, signature: Photo | None) -> str:
