@@ -97,6 +97,7 @@ export async function createSeizure(app) {
   const cats = (pack && pack.item_categories) || {};
   const pulledSeals = await getMeta(db, "seals", null);
   let usedElsewhere = new Map(); // seal → kind of the other record on this phone
+  let correctedSeals = new Set(); // seals of the version a correction replaces: still its own
   let priorDemand = false; // an earlier requerimiento of this assignment: its own charge (R-PAE-3)
   let shownItems = null;
   let readOnly = false;
@@ -137,11 +138,14 @@ export async function createSeizure(app) {
     const d = app.draft();
     const records = await getAll(db, "records");
     usedElsewhere = new Map();
+    correctedSeals = new Set();
     for (const r of records) {
-      if (r.id === d.replaces) continue; // a correction keeps the seals of the version it replaces
-      for (const item of (r.payload.facts.seizure || {}).items || []) {
-        if (item.seal) usedElsewhere.set(normaliseSeal(item.seal), r.kind);
+      const seals = ((r.payload.facts.seizure || {}).items || []).filter((i) => i.seal).map((i) => normaliseSeal(i.seal));
+      if (r.id === d.replaces) {
+        seals.forEach((seal) => correctedSeals.add(seal)); // a correction keeps the seals it had
+        continue;
       }
+      for (const seal of seals) usedElsewhere.set(seal, r.kind);
       if (r.assignment_id === d.assignment_id && r.kind === "payment_demand") priorDemand = true;
     }
     const visits = (d.assignment && d.assignment.visits) || [];
@@ -181,6 +185,7 @@ export async function createSeizure(app) {
     if (other >= 0) {
       return { level: "refuse", text: `El sello ${code} ya está en el bien ${other + 1} de este embargo: use otro (R-PAE-8).` };
     }
+    if (correctedSeals.has(code)) return { level: "ok", text: `Sello ${code} de la versión que corrige.` };
     if (usedElsewhere.has(code)) {
       return { level: "warn", text: `El sello ${code} ya se usó en otra diligencia de este teléfono: un sello se usa una sola vez (R-PAE-8).` };
     }
@@ -545,7 +550,9 @@ export async function createSeizure(app) {
       return;
     }
     const costs = perCharge * BigInt(charges);
-    const secured = debt + costs;
+    // A finalized record shows the amount it was finalized with, even if the pack changed since.
+    const stored = readOnly ? cents(values()["seizure.amount_secured"]) : null;
+    const secured = stored ?? debt + costs;
     say("costs", formatMoney(costs));
     say("secured", formatMoney(secured));
     if (!readOnly && values()["seizure.amount_secured"] !== decimalOf(secured)) {
