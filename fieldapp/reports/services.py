@@ -57,7 +57,8 @@ DEFAULT_PERIOD_DAYS = 7
 MAX_PERIOD_DAYS = 366
 MAX_REPORT_ROWS = 5000
 DEFAULT_NEAR_DAYS = 5
-PRESCRIPTION_WINDOWS = {6: "6 meses", 12: "12 meses", 24: "24 meses", 60: "Todos (5 años)"}
+PRESCRIPTION_WINDOWS = {6: "6 meses", 12: "12 meses", 24: "24 meses", 60: "Todos"}
+ALL_PRESCRIPTIONS = 60  # every open credit: no prescription lies further than 5 years (+ a few days)
 DEFAULT_PRESCRIPTION_MONTHS = 12
 
 # What happened at a visit, from its kind and facts; stable codes (CSV columns).
@@ -335,8 +336,9 @@ def _interrupts(diligence: Diligence) -> bool:
 
 def prescription_report(office: Office, today: date, within_months: int) -> list[PrescriptionRow]:
     """Open credits whose prescription (R-DL-4, see the module docstring) falls on or before
-    ``within_months`` months from ``today``, soonest first."""
-    horizon = _add_months(today, within_months)
+    ``within_months`` months from ``today`` (every open credit with ALL_PRESCRIPTIONS), soonest
+    first."""
+    horizon = date.max if within_months >= ALL_PRESCRIPTIONS else _add_months(today, within_months)
     credits = list(db.session.scalars(
         select(Credit)
         .where(Credit.office_id == office.id, Credit.payment_deadline.is_not(None),

@@ -8,12 +8,14 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from fieldapp.auth.models import ROLES
 from fieldapp.extensions import db
 from fieldapp.legal.deadlines import prescription_date
 from fieldapp.legal.services import calendar_for, record_notification
 from fieldapp.offices.services import office_today
+from fieldapp.portfolio.models import Credit
 from fieldapp.reports.services import Period
 from tests.conftest import PASSWORD
 from tests.reports.conftest import Work, _document
@@ -186,6 +188,10 @@ def test_prescription_runs_five_years_from_the_day_after_the_deadline_and_restar
 
     all_rows = {r["credit_number"]: r for r in rows_of(head.get("/oficina/informes/prescripcion.csv",
                                                                 query_string={"meses": "60"}))}
+    open_with_deadline = set(db.session.scalars(select(Credit.credit_number).where(
+        Credit.office_id == work.office.id, Credit.payment_deadline.is_not(None),
+        Credit.status.not_in(("paid", "cancelled")))))
+    assert set(all_rows) == open_with_deadline  # "Todos": every open credit that can prescribe
     step = all_rows[demanded.credit_number]
     assert (step["last_step_on"], step["last_step_diligence_id"]) == (
         "2026-03-12", work.diligences["demand"].id)
