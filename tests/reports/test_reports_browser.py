@@ -46,7 +46,8 @@ def test_sector_and_prescription_pages(page: Page, live_server, work):
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, live_server.url, "jefa")
     page.goto(live_server.url + "/oficina/informes/sectores?desde=2026-03-09&hasta=2026-03-13")
-    expect(page.locator("#sectors tbody tr")).to_have_count(2)
+    expect(page.locator("#sectors tbody tr")).to_have_count(4)  # the outcomes that occurred
+    expect(page.locator("#sectors thead")).to_contain_text("S2 · Americana")
     screenshot(page, "report-sectors")
     page.goto(live_server.url + "/oficina/informes/prescripcion")
     page.select_option("select[name=meses]", "60")
