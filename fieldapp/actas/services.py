@@ -462,7 +462,7 @@ def _posting_section(facts: DiligenceFacts, tz: ZoneInfo) -> Section:
     )
     return Section("Fijación del citatorio en la entrada principal (R-NOT-4)", lines,
                    note="El citatorio se fijó en la entrada principal del domicilio; la "
-                        "fotografía consta en la evidencia de esta constancia.")
+                        "fotografía consta en el anexo fotográfico de esta constancia.")
 
 
 def _follow_up_section(facts: DiligenceFacts, tz: ZoneInfo) -> Section:
