@@ -503,11 +503,24 @@ def status_changes_csv(office: Office, rows: Iterable[StatusChangeRow]) -> str:
 
 # CSV of the reports --------------------------------------------------------------------------------
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (a debtor named "=HYPERLINK(…)") is prefixed
+    with an apostrophe, which spreadsheets show as plain text (OWASP: CSV injection). Numbers
+    are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A report's CSV, for spreadsheets (the machine export, status_changes_csv, is verbatim)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(v) for v in row] for row in rows)
     return out.getvalue()
 
 

@@ -236,3 +236,12 @@ def test_the_reports_index_links_every_report(head, work):
     for url in REPORT_PAGES + ["/oficina/informes/cambios-de-estado.csv"]:
         assert f'href="{url}"' in html or f'action="{url}"' in html, url
     assert set(ROLES) >= {"supervisor", "admin"}
+
+
+def test_report_csvs_do_not_let_a_spreadsheet_run_a_debtors_name(head, work, factory):
+    debtor = factory.debtor(work.office, legal_name='=HYPERLINK("http://evil.example","x")')
+    document = factory.document(debtor, factory.address(debtor))
+    factory.assignment(document, work.people["beto"], due_on=office_today(work.office) - timedelta(days=1))
+    rows = rows_of(head.get("/oficina/informes/vencidas.csv"))
+    (row,) = [r for r in rows if r["document_folio"] == document.folio]
+    assert row["debtor"] == "'" + debtor.legal_name and row["days_late"] == "1"
