@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from fieldapp.audit.services import record
 from fieldapp.extensions import db
 from fieldapp.offices.models import Office
 from fieldapp.reports.services import (
@@ -47,6 +48,10 @@ def export_status_changes_command(office_code: str, since_text: str, until_text:
     window = export_window(since, until)
     rows = status_changes(office, window)
     text = status_changes_csv(office, rows)
+    record("report_exported", office_id=office.id, object_type="reports",
+           object_id="export-status-changes", since=format_cursor(window.since),
+           until=format_cursor(window.until), rows=len(rows), via="cli")
+    db.session.commit()
     if output is None:
         click.echo(text, nl=False)
     else:

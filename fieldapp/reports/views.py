@@ -10,9 +10,11 @@ from typing import Any
 from flask import Blueprint, make_response, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from fieldapp.audit.services import record
 from fieldapp.auth.access import allow, current_user
 from fieldapp.auth.models import User
 from fieldapp.diligences.models import DILIGENCE_KINDS, REVIEW_STATES
+from fieldapp.extensions import db
 from fieldapp.offices.services import office_today
 from fieldapp.portfolio.models import CREDIT_STATUSES
 from fieldapp.reports import services
@@ -37,7 +39,13 @@ def _me() -> User:
     return user
 
 
-def _csv(text: str, filename: str, *, for_spreadsheets: bool = True) -> Response:
+def _csv(text: str, filename: str, *, for_spreadsheets: bool = True, **details: Any) -> Response:
+    """A download. Personal data (debtors, RFCs, staff) leaves the app: who took which report
+    with which parameters goes to the audit log first (the request's one commit)."""
+    me = _me()
+    record("report_exported", actor=me, office_id=me.office_id, object_type="reports",
+           object_id=request.endpoint, params=request.args.to_dict(), **details)
+    db.session.commit()
     # Reports are opened in spreadsheets, which need the BOM to read UTF-8 accents; the
     # machine export goes without it (docs/status-export.md).
     body = ("\ufeff" + text if for_spreadsheets else text).encode("utf-8")
@@ -237,7 +245,9 @@ def status_changes_csv() -> Response:
         window = services.export_window(since, until)
         rows = services.status_changes(me.office, window)
         response = _csv(services.status_changes_csv(me.office, rows),
-                        f"cambios-de-estado-{me.office.code}.csv", for_spreadsheets=False)
+                        f"cambios-de-estado-{me.office.code}.csv", for_spreadsheets=False,
+                        since=services.format_cursor(window.since),
+                        until=services.format_cursor(window.until), rows=len(rows))
         response.headers[NEXT_SINCE_HEADER] = services.format_cursor(window.until)
         response.headers["Link"] = (
             f'<{url_for("reports.status_changes_csv", desde=services.format_cursor(window.until))}>;'

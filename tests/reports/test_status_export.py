@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from fieldapp.audit.models import AuditEvent
 from fieldapp.extensions import db
 from fieldapp.portfolio.models import Credit, CreditStatusChange
 from fieldapp.portfolio.services import advance_credit_status
@@ -189,3 +190,21 @@ def test_the_cli_exports_the_same_rows_and_prints_the_next_cursor(runner, work, 
     assert [r["change_id"] for r in web] == [lines[1].split(",")[1]]
     unknown = runner.invoke(export_status_changes_command, ["--office", "9999", "--since", "2026-01-01"])
     assert unknown.exit_code != 0 and "No office" in unknown.output
+
+
+def test_every_download_is_audited(head, work, runner):
+    response = head.get(URL, query_string={"desde": "2026-01-01"})
+    rows = parse(response)
+    head.get("/oficina/informes/vencidas.csv")
+    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "report_exported")
+                                     .order_by(AuditEvent.id)))
+    assert [(e.object_id, e.actor_id, e.office_id) for e in events] == [
+        ("reports.status_changes_csv", work.people["jefa"].id, work.office.id),
+        ("reports.overdue_csv", work.people["jefa"].id, work.office.id)]
+    assert events[0].details["rows"] == len(rows) and events[0].details["params"] == {"desde": "2026-01-01"}
+    assert events[0].details["until"] == response.headers[NEXT]
+    result = runner.invoke(export_status_changes_command, ["--office", "1401", "--since", "2026-01-01"])
+    assert result.exit_code == 0, result.output
+    cli = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "report_exported")
+                             .order_by(AuditEvent.id.desc())).first()
+    assert (cli.object_id, cli.actor_id, cli.details["via"]) == ("export-status-changes", None, "cli")
