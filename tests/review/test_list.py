@@ -175,8 +175,8 @@ def test_keyset_pages_never_skip_or_repeat_a_row(app, head, desk):
     def remember(conn, cursor, statement, parameters, *args):  # type: ignore[no-untyped-def]
         # The list's own query (newest first). SQLite renders every LIMIT as "LIMIT ? OFFSET ?"
         # with offset 0 as the last parameter; PostgreSQL writes OFFSET only when one is set.
-        if "ORDER BY diligences.captured_at DESC" in statement and "OFFSET" in statement.upper():
-            offsets.append(parameters[-1] if isinstance(parameters, tuple | list) else parameters)
+        if "ORDER BY diligences.captured_at DESC" in statement and re.search(r"\bOFFSET\b", statement):
+            offsets.append(parameters[-1] if isinstance(parameters, tuple | list) else statement)
 
     event.listen(db.engine, "before_cursor_execute", remember)
     try:
