@@ -68,7 +68,9 @@ def _get(port: int, path: str, process: subprocess.Popen[str], timeout: float = 
 
 
 def test_the_demo_serves_on_the_port_it_prints(app, database_url):
-    with running(["demo"], {"DATABASE_URL": database_url}) as (port, process):
+    # The demo seeds photos: into the test's media folder, not the checkout's instance/.
+    env = {"DATABASE_URL": database_url, "MEDIA_ROOT": app.config["MEDIA_ROOT"]}
+    with running(["demo"], env) as (port, process):
         status, page = _get(port, "/entrar", process)
         assert status == 200 and 'name="username"' in page
         output = _stop(process)
