@@ -74,6 +74,8 @@ def demand_not_paid(page: Page, tmp_path: Path) -> None:
     page.check("input[name='ui.credential_shown']")
     page.fill("input[name='field_user.legal_basis']", "Arts. 152 CFF y 97 RCFF; oficio 1401/2026")
     page.check("input[name='payment.outcome'][value=not_paid]")
+    expect(page.locator("#seize-now")).to_be_visible()
+    shot(page, "embargo-from-requerimiento", "#step-payment")
     page.click("#seize-now")
     expect(page.locator("#step-seizure")).to_be_visible()
     expect(page.locator("input[name=situation][value=seizure]")).to_be_checked()
@@ -158,6 +160,15 @@ def test_offline_requerimiento_and_embargo_with_seals_reaches_the_server(
     fill_item(page, "office_equipment", "Dos escritorios metálicos", "3500", quantity="2",
               condition="regular")
     take_photo(page, "item", camera_jpeg(tmp_path / "desks.jpg", size=(2000, 1500), colour=(150, 110, 60)))
+    # Autosaved like every answer: a reload (offline, from the service worker) loses nothing,
+    # neither the goods added nor the one being captured with its photo.
+    page.wait_for_timeout(300)
+    page.reload()
+    expect(page.locator("#seized-items .seized-item")).to_have_count(2)
+    expect(page.locator("textarea[name='ui.item.description']")).to_have_value("Dos escritorios metálicos")
+    expect(page.locator("#item-category")).to_have_value("office_equipment")
+    expect(page.locator(".photos[data-role=item] .thumb")).to_have_count(1)
+    expect(sufficiency.locator("[data-money=seized]")).to_have_text("$8,000.00")
     wrong = typed[:-1] + ("A" if typed[-1] != "A" else "B")
     page.fill("#item-seal", wrong.lower())
     expect(page.locator("#seal-status")).to_contain_text("no es un código de sello válido")
