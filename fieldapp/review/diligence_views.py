@@ -201,7 +201,7 @@ def _export(kind: str, mimetype: str, body) -> Response:  # type: ignore[no-unty
            object_type="diligences", filter=flt.to_args())
     db.session.commit()
     tz = _tz(me)
-    stamp = f"{me.office.code}-{request.args.get('desde') or 'todas'}"
+    stamp = f"{me.office.code}-{flt.date_from.isoformat() if flt.date_from else 'todas'}"
     response = Response(stream_with_context(body(iter_filtered(me.office, flt), tz)),
                         mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="diligencias-{stamp}.{kind}"'
