@@ -32,6 +32,7 @@ from fieldapp.demo.emission import Row, emission_rows
 from fieldapp.demo.fieldwork import seed_fieldwork
 from fieldapp.extensions import db
 from fieldapp.imports.services import import_credit_rows
+from fieldapp.legal.calendar import BusinessCalendar
 from fieldapp.legal.services import calendar_for, record_notification, sweep_enforceable
 from fieldapp.offices.models import Office, Sector
 from fieldapp.offices.services import office_today
@@ -78,6 +79,7 @@ def seed_demo(today: date | None = None) -> DemoSeed | None:
     import_credit_rows(list(enumerate(emission, start=2)), actor=users["admin"], only_office=office,
                        source="demo", filename="emision-demo.csv")
     orders = _enforce_some(rng, office, emission, today, actor=users["jefe1"])
+    _notify_lately(rng, office, emission, today, actor=users["jefe1"])
     if orders:
         import_credit_rows(list(enumerate(orders, start=2)), actor=users["admin"], only_office=office,
                            source="demo", filename="mandamientos-demo.csv")
@@ -148,6 +150,40 @@ def _enforce_some(rng: random.Random, office: Office, emission: list[Row], today
                        "issuing_authority": ENFORCEMENT_AUTHORITY, "document_date": order_on.isoformat()}
                       for r in by_folio[folio])
     return orders
+
+
+RECENTLY_NOTIFIED = 6
+
+
+def _business_days_before(calendar: BusinessCalendar, day: date, count: int) -> date:
+    for _ in range(count):
+        day -= timedelta(days=1)
+        while not calendar.is_business_day(day):
+            day -= timedelta(days=1)
+    return day
+
+
+def _notify_lately(rng: random.Random, office: Office, emission: list[Row], today: date, *,
+                   actor: User) -> None:
+    """A few cédulas notified about three weeks ago: half reach their payment deadline within
+    the next business days, half passed it a day or two ago and wait for tonight's sweep
+    (R-DL-1, R-DL-2) — what the office head watches on the deadlines pages."""
+    calendar = calendar_for(office)
+    by_folio: dict[str, list[Row]] = defaultdict(list)
+    for row in emission:
+        by_folio[row["document_folio"]].append(row)
+    credits = {c.credit_number: c for c in db.session.scalars(
+        select(Credit).where(Credit.office_id == office.id))}
+    candidates = [folio for folio, rows in by_folio.items()
+                  if rows[0]["document_kind"] == "liquidation_certificate"
+                  and date.fromisoformat(rows[0]["issued_on"]) <= today - timedelta(days=45)
+                  and all(credits[r["credit_number"]].status == "to_notify" for r in rows)]
+    for n, folio in enumerate(sorted(rng.sample(candidates, k=min(RECENTLY_NOTIFIED, len(candidates))))):
+        # 15 business days from the day after it takes effect: about 16 after notification.
+        back = rng.randint(11, 14) if n % 2 == 0 else rng.randint(17, 19)
+        notified_on = _business_days_before(calendar, today, back)
+        for row in by_folio[folio]:
+            record_notification(credits[row["credit_number"]], notified_on, actor=actor, source="demo")
 
 
 def _due_date(rng: random.Random, today: date) -> date:

@@ -26,6 +26,7 @@ from fieldapp.imports.services import IMPORT_ACTION
 from fieldapp.offices.models import Office, Sector
 from fieldapp.offices.services import office_today
 from fieldapp.portfolio.models import Credit, CreditStatusChange, Debtor, Document
+from fieldapp.reports.services import payment_deadline_report
 
 HOMES = {"notificador1": "/campo/", "notificador2": "/campo/", "ejecutor1": "/campo/",
          "jefe1": "/oficina/", "admin": "/admin/"}
@@ -158,3 +159,13 @@ def test_the_demo_command_migrates_seeds_and_can_run_again(app, database_url, mo
     assert counts()["Credit"] >= 200
     again = CliRunner().invoke(demo_command, ["--no-serve"])
     assert again.exit_code == 0 and "ya tenía datos" in again.output
+
+
+def test_some_cedulas_reach_their_payment_deadline_around_today(demo):
+    """The deadlines pages have something to show: notified credits whose deadline (R-DL-1)
+    passed a day or two ago, waiting for the sweep (R-DL-2), and others due in a few days."""
+    office = db.session.scalar(select(Office))
+    rows = payment_deadline_report(office, office_today(office), 5)
+    assert any(r.business_days_left < 0 and r.gate_open for r in rows)
+    assert any(0 <= r.business_days_left <= 5 for r in rows)
+    assert all(r.credit.status == "notified" for r in rows)
