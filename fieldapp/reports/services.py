@@ -308,7 +308,7 @@ class PrescriptionRow:
         return f"Faltan {self.days_left} días"
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     for last in (31, 30, 29, 28):
@@ -338,7 +338,7 @@ def prescription_report(office: Office, today: date, within_months: int) -> list
     """Open credits whose prescription (R-DL-4, see the module docstring) falls on or before
     ``within_months`` months from ``today`` (every open credit with ALL_PRESCRIPTIONS), soonest
     first."""
-    horizon = date.max if within_months >= ALL_PRESCRIPTIONS else _add_months(today, within_months)
+    horizon = date.max if within_months >= ALL_PRESCRIPTIONS else add_months(today, within_months)
     credits = list(db.session.scalars(
         select(Credit)
         .where(Credit.office_id == office.id, Credit.payment_deadline.is_not(None),

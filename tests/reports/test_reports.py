@@ -16,7 +16,7 @@ from fieldapp.legal.deadlines import prescription_date
 from fieldapp.legal.services import calendar_for, record_notification
 from fieldapp.offices.services import office_today
 from fieldapp.portfolio.models import Credit
-from fieldapp.reports.services import Period
+from fieldapp.reports.services import Period, add_months
 from tests.conftest import PASSWORD
 from tests.reports.conftest import Work, _document
 
@@ -168,8 +168,9 @@ def test_prescription_runs_five_years_from_the_day_after_the_deadline_and_restar
         head, work, factory):
     today = office_today(work.office)
     calendar = calendar_for(work.office)
+    five_years_ago = date(today.year - 5, today.month, min(today.day, 28))
     soon = _document(factory, work.office, None, None, status="enforceable",
-                     payment_deadline=today.replace(year=today.year - 5) + timedelta(days=20))
+                     payment_deadline=five_years_ago + timedelta(days=20))
     html, part = assert_page_and_fragment(head, "/oficina/informes/prescripcion")
     rows = {r["credit_number"]: r for r in rows_of(head.get("/oficina/informes/prescripcion.csv"))}
     credit = soon.credits[0]
@@ -181,7 +182,8 @@ def test_prescription_runs_five_years_from_the_day_after_the_deadline_and_restar
     # The requerimiento of 12 March 2026 interrupted the credit demandable since 2 April 2021;
     # the rejected one did not, so that credit's 5 years ended on 2 April 2026.
     demanded, rejected = work.credit("demand"), work.credit("rejected_demand")
-    assert demanded.credit_number not in rows
+    restarted = prescription_date(date(2021, 4, 2), [date(2026, 3, 12)], calendar)
+    assert (demanded.credit_number in rows) == (restarted <= add_months(today, 12))
     assert rows[rejected.credit_number]["prescribes_on"] == "2026-04-02"
     assert int(rows[rejected.credit_number]["days_left"]) == (date(2026, 4, 2) - today).days
     assert credit.credit_number in part and rejected.credit_number in part
@@ -245,3 +247,10 @@ def test_report_csvs_do_not_let_a_spreadsheet_run_a_debtors_name(head, work, fac
     rows = rows_of(head.get("/oficina/informes/vencidas.csv"))
     (row,) = [r for r in rows if r["document_folio"] == document.folio]
     assert row["debtor"] == "'" + debtor.legal_name and row["days_late"] == "1"
+
+
+def test_month_horizons_end_on_the_same_day_or_the_last_of_a_shorter_month():
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
+    assert add_months(date(2026, 11, 15), 12) == date(2027, 11, 15)
+    assert add_months(date(2026, 12, 1), 2) == date(2027, 2, 1)
