@@ -146,18 +146,14 @@ def _csp_allowing_images_from(origin: str | None) -> str:
 @bp.route("/mapa")
 @allow("supervisor", "admin")
 def map_page() -> Response:
-    me = _me()
     flt, errors = _parse_filter()
     tile_url = current_app.config.get("MAP_TILE_URL") or ""
-    shown = total = 0
-    if not errors:
-        rows, total = map_rows(me.office, flt, limit=_map_limit())
-        shown = len(rows)
-    # A full page only (links to it are not boosted): Leaflet and its script load in <head>.
+    # A full page only (links to it are not boosted): Leaflet and its script load in <head>,
+    # and the points come from mapa.geojson.
     response = make_response(render_template(
         "review/diligence_map.html",
         tile_url=tile_url, tile_attribution=current_app.config.get("MAP_TILE_ATTRIBUTION", ""),
-        shown=shown, total=total, **_filter_context(flt, errors)), 400 if errors else 200)
+        map_limit=_map_limit(), **_filter_context(flt, errors)), 400 if errors else 200)
     response.headers["Content-Security-Policy"] = _csp_allowing_images_from(_tile_origin(tile_url))
     return response
 
@@ -173,11 +169,11 @@ def map_points() -> Response:
     flt, errors = _parse_filter()
     if errors:
         return _bad_filter(errors)
-    rows, total = map_rows(me.office, flt, limit=_map_limit())
+    rows, more = map_rows(me.office, flt, limit=_map_limit())
     tz = _tz(me)
     response = jsonify({"type": "FeatureCollection",
                         "features": [exports.feature(d, tz, _url_of) for d in rows],
-                        "with_position": total})
+                        "truncated": more})
     response.mimetype = "application/geo+json"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -300,14 +300,16 @@ def iter_filtered(office: Office, flt: DiligenceFilter, chunk: int = 500) -> Ite
         db.session.expunge_all()  # an export of the whole office stays small in memory
 
 
-def map_rows(office: Office, flt: DiligenceFilter, limit: int = MAP_LIMIT) -> tuple[list[Diligence], int]:
-    """The newest ``limit`` filtered diligences that have a GPS fix, and how many have one."""
-    where = [*conditions(office, flt), Diligence.gps_latitude.is_not(None),
-             Diligence.gps_longitude.is_not(None)]
-    total = db.session.scalar(select(func.count()).select_from(Diligence).where(*where)) or 0
-    stmt: Select[tuple[Diligence]] = (select(Diligence).where(*where).options(*_row_options())
-                                      .order_by(*NEWEST_FIRST).limit(limit))
-    return list(db.session.scalars(stmt).unique()), int(total)
+def map_rows(office: Office, flt: DiligenceFilter, limit: int = MAP_LIMIT) -> tuple[list[Diligence], bool]:
+    """The newest ``limit`` filtered diligences that have a GPS fix, and whether there are more
+    (read as limit + 1 rows: no count over the whole office)."""
+    stmt: Select[tuple[Diligence]] = (
+        select(Diligence)
+        .where(*conditions(office, flt), Diligence.gps_latitude.is_not(None),
+               Diligence.gps_longitude.is_not(None))
+        .options(*_row_options()).order_by(*NEWEST_FIRST).limit(limit + 1))
+    rows = list(db.session.scalars(stmt).unique())
+    return rows[:limit], len(rows) > limit
 
 
 # Choices of the filter form ----------------------------------------------------------------

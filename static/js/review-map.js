@@ -51,6 +51,13 @@
       drawn += 1;
     });
     el.dataset.markers = String(drawn);
+    var count = document.getElementById("map-count");
+    if (count) {
+      count.textContent = (data.truncated
+        ? "Se muestran las " + drawn + " diligencias más recientes con posición GPS; hay más: acote el filtro."
+        : drawn + (drawn === 1 ? " diligencia" : " diligencias") + " con posición GPS.")
+        + " Las que no tienen posición están en la lista.";
+    }
     if (drawn === 0) {
       map.setView(MEXICO, 5);
       say("Ninguna diligencia de este filtro tiene posición GPS.");

@@ -264,7 +264,16 @@ def test_geojson_export_and_map_points_follow_the_filter(head, desk, varied):
     assert points.mimetype == "application/geo+json"
     data = points.get_json()
     assert {f["id"] for f in data["features"]} == {varied["clean"], varied["warn"], varied["approved"]}
-    assert data["with_position"] == 3
+    assert data["truncated"] is False
+
+
+def test_the_map_draws_at_most_its_limit_newest_first(app, head, desk, varied):
+    app.config["REVIEW_MAP_LIMIT"] = 4
+    data = head.get("/diligencias/mapa.geojson").get_json()
+    assert [f["id"] for f in data["features"]] == [varied[k] for k in ("refused", "paid", "warn", "block")]
+    assert data["truncated"] is True
+    app.config["REVIEW_MAP_LIMIT"] = 6
+    assert head.get("/diligencias/mapa.geojson").get_json()["truncated"] is False
 
 
 def test_the_map_page_carries_the_filter_and_admits_only_the_tile_origin(app, head, desk, varied):
@@ -273,7 +282,6 @@ def test_the_map_page_carries_the_filter_and_admits_only_the_tile_origin(app, he
     assert response.status_code == 200
     assert 'data-points-url="/diligencias/mapa.geojson?estado=received"' in html
     assert 'data-tile-url="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in html
-    assert "5 diligencias con posición GPS" in html
     assert "vendor/leaflet-1.9.4/leaflet.js" in html and "js/review-map.js" in html
     assert "<script>" not in html  # the CSP allows no inline script
     csp = response.headers["Content-Security-Policy"]
