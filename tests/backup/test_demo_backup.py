@@ -21,7 +21,10 @@ def test_a_backup_of_the_serving_demo_restores_with_its_records_media_and_logins
         app, source, new_install, tmp_path):
     seeded = source.fieldapp("demo", "--no-serve")
     assert seeded.returncode == 0, seeded.stderr
-    media = {put_media(source.media_root, f"foto de diligencia {n}".encode() * 300) for n in range(5)}
+    demo_media = {p.name for p in source.media_root.glob("??/*")}  # the demo's own photos
+    assert demo_media, "the demo seeds its diligences with photos"
+    media = demo_media | {put_media(source.media_root, f"foto de diligencia {n}".encode() * 300)
+                          for n in range(5)}
     before = table_rows(source.url)
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
