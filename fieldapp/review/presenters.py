@@ -256,7 +256,10 @@ class FactsReader:
             rows = [(k, v) for k, v in (
                 ("Categoría", category.label if category else item.category),
                 ("Descripción", item.description), ("Cantidad", item.quantity),
-                ("Valor estimado", self.money(item.value)), ("Sello", item.seal)) if v]
+                ("Marca", item.brand), ("Modelo", item.model),
+                ("Número de serie", item.serial_number), ("Estado", item.condition),
+                ("Valor estimado", self.money(item.value)), ("Sello", item.seal),
+                ("Fotografías", str(len(item.photos)) if item.photos else None)) if v]
             if item.third_party_claim:
                 claim = item.third_party_claim
                 rows.append(("Reclamo de un tercero", ", ".join(

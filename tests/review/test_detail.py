@@ -168,3 +168,17 @@ def test_field_users_may_not_open_the_review_page(client, auth, desk):
     assert client.get(f"/diligencias/{diligence.id}").status_code == 403
     assert client.post(f"/diligencias/{diligence.id}/decision",
                        data={"action": "approved"}).status_code == 403
+
+
+def test_an_embargo_reads_with_its_goods_witnesses_and_custodian(head, desk):
+    from tests.seals.embargo import seizure_facts
+
+    facts = seizure_facts(None, None)
+    facts["seizure"]["items"][0].update(brand="Nissan", model="NP300", serial_number="3N6AD33A0LK",
+                                        condition="Buen estado")
+    html = page_of(head, desk.push("executor", kind="seizure", facts=facts))
+    for text in ("Embargo", "La persona que atendió", "Bien 1", "Vehículo", "Camioneta Nissan NP300 2020",
+                 "Nissan", "3N6AD33A0LK", "Buen estado", "$250,000.00", "Mobiliario y equipo de oficina",
+                 "Testigo 1", "Ana Torres Vela (firmó)", "María López Pérez (el propio deudor)",
+                 "El ejecutor", "Av. Juárez 100, bodega", "$120,000.00", "No acreditó el pago"):
+        assert text in html, text
