@@ -79,7 +79,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
 # Limits whose defaults live beside the code that applies them (media, sync, diligences); an
 # operator may change them through the environment.
 INTEGER_SETTINGS = ("MEDIA_MAX_BYTES", "MEDIA_MAX_PIXELS", "SYNC_MAX_BATCH_RECORDS",
-                    "SYNC_MAX_CLOCK_DRIFT_SECONDS")
+                    "SYNC_MAX_CLOCK_DRIFT_SECONDS", "ACTA_VERIFICATIONS_PER_MINUTE",
+                    "STATUS_EXPORT_SETTLE_SECONDS")
 
 
 def _integer_settings_from_environment() -> dict[str, int]:

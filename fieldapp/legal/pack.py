@@ -44,6 +44,7 @@ def field_pack(
     tolerance_minutes: int = DEFAULT_TOLERANCE_MINUTES,
     friday_rule: bool = True,
     photo_long_edge: int = DEFAULT_PHOTO_LONG_EDGE,
+    cost_base: str = "total",
 ) -> dict[str, Any]:
     """The pack for the days [start, start + days) of the office whose calendar is ``cal``.
 
@@ -61,6 +62,8 @@ def field_pack(
                               for d, reason in cal.non_business_days(start, end)],
         "cost_table": [_bracket_dict(b) for b in (DEFAULT_COST_TABLE if costs is None
                                                   else costs)],
+        # R-PAE-3: the phone computes the amount secured on the same base as the office.
+        "cost_base": cost_base,
         "follow_up_tolerance_minutes": tolerance_minutes,
         "friday_rule": friday_rule,
         "photo_long_edge": photo_long_edge,

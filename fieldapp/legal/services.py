@@ -205,13 +205,13 @@ def _calendar(office: Office, params: LegalParameters) -> BusinessCalendar:
 
 def field_pack_for(office: Office, today: date, days: int = DEFAULT_PACK_DAYS) -> dict[str, Any]:
     """The legal pack the phone downloads with its worklist: the office's calendar for the next
-    ``days`` days, business hours, time zone, cost table, tolerance and Friday rule in force
-    today, and the photo size of the office."""
+    ``days`` days, business hours, time zone, cost table and base, tolerance and Friday rule in
+    force today, and the photo size of the office."""
     params = parameters_for(office, today)
     return field_pack(
         _calendar(office, params), today, days=days, costs=params.cost_table,
         tolerance_minutes=params.follow_up_tolerance_minutes, friday_rule=params.friday_rule,
-        photo_long_edge=office.photo_long_edge,
+        photo_long_edge=office.photo_long_edge, cost_base=params.cost_base,
     )
 
 

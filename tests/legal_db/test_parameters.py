@@ -153,6 +153,16 @@ def test_R_PAE_3_cost_base_setting(world, factory):
     assert enforcement_cost_base(credit, parameters_for(a["office"], date(2026, 6, 1))) == Decimal("1000.00")
 
 
+def test_R_PAE_3_the_phone_gets_the_cost_base_in_force(world):
+    """The phone computes the amount secured of an embargo itself: it needs the office's base."""
+    a = world["a"]
+    assert field_pack_for(a["office"], date(2026, 5, 29))["cost_base"] == "total"
+    _version(a["office"], a["admin"], date(2026, 6, 1), cost_base="principal")
+    db.session.commit()
+    assert field_pack_for(a["office"], date(2026, 5, 29))["cost_base"] == "total"
+    assert field_pack_for(a["office"], date(2026, 6, 1))["cost_base"] == "principal"
+
+
 def test_R_CAL_3_business_hours_of_the_office_reach_its_calendar(world):
     a = world["a"]
     _version(a["office"], a["admin"], date(2026, 6, 1), business_hours_start=time(8, 0),
