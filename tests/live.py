@@ -78,6 +78,15 @@ class LiveServer:
             self.server = None
 
 
+def login(page: Page, url: str, username: str, password: str) -> None:
+    """Logs in through the real form of the live server at ``url``."""
+    page.goto(url + "/entrar")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
 def screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -7,19 +7,11 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
-from tests.live import screenshot
-
-
-def login(page: Page, url: str, username: str) -> None:
-    page.goto(url + "/entrar")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+from tests.live import login, screenshot
 
 
 def test_seals_page_issue_a_sheet(page: Page, live_server, seized):
-    login(page, live_server.url, seized.enforcement.supervisor.username)
+    login(page, live_server.url, seized.enforcement.supervisor.username, PASSWORD)
     page.click("nav >> text=Sellos")
     expect(page.locator("h1")).to_have_text("Sellos de embargo")
     page.fill("input[name=count]", "24")
@@ -35,7 +27,7 @@ def test_seals_page_issue_a_sheet(page: Page, live_server, seized):
 
 def test_receive_and_inventory_report(page: Page, live_server, seized):
     codes = seized.codes
-    login(page, live_server.url, seized.enforcement.supervisor.username)
+    login(page, live_server.url, seized.enforcement.supervisor.username, PASSWORD)
     page.click("nav >> text=Depósito")
     # A USB scanner types each code followed by Enter.
     page.locator("textarea[name=codes]").press_sequentially(f"{codes[0]}\n{codes[1]}\n{codes[2]}\n")

@@ -7,20 +7,12 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
-from tests.live import screenshot
-
-
-def login(page: Page, url: str, username: str) -> None:
-    page.goto(url + "/entrar")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+from tests.live import login, screenshot
 
 
 def test_the_period_filter_swaps_only_the_results(page: Page, live_server, work):
     page.set_viewport_size({"width": 1280, "height": 900})
-    login(page, live_server.url, "jefa")
+    login(page, live_server.url, "jefa", PASSWORD)
     page.click("nav >> text=Informes")
     expect(page.locator("h1")).to_contain_text("Informes de")
     page.click("text=Productividad por persona y día")
@@ -44,7 +36,7 @@ def test_the_period_filter_swaps_only_the_results(page: Page, live_server, work)
 
 def test_sector_and_prescription_pages(page: Page, live_server, work):
     page.set_viewport_size({"width": 1280, "height": 900})
-    login(page, live_server.url, "jefa")
+    login(page, live_server.url, "jefa", PASSWORD)
     page.goto(live_server.url + "/oficina/informes/sectores?desde=2026-03-09&hasta=2026-03-13")
     expect(page.locator("#sectors tbody tr")).to_have_count(4)  # the outcomes that occurred
     expect(page.locator("#sectors thead")).to_contain_text("S2 · Americana")

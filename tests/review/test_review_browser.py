@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from fieldapp.diligences.services import decide
 from fieldapp.extensions import db
 from tests.conftest import PASSWORD
-from tests.live import screenshot
+from tests.live import login, screenshot
 from tests.review.facts import (
     WARNING_REASON,
     citatorio_at_registration_address,
@@ -56,14 +56,6 @@ def office_day(desk):
     return made
 
 
-def login(page: Page, url: str, username: str) -> None:
-    page.goto(url + "/entrar")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-
-
 def watch_console(page: Page) -> list[str]:
     """Script errors and CSP refusals; failed tile loads are expected here and left out."""
     problems: list[str] = []
@@ -76,7 +68,7 @@ def watch_console(page: Page) -> list[str]:
 def test_list_map_without_tiles_and_detail(page: Page, live_server, desk, office_day):
     page.set_viewport_size({"width": 1280, "height": 900})
     problems = watch_console(page)
-    login(page, live_server.url, "jefe-a")
+    login(page, live_server.url, "jefe-a", PASSWORD)
     page.click("nav >> text=Diligencias")
     expect(page.locator("h1")).to_have_text("Diligencias")
     rows = page.locator("#diligence-rows tbody tr[data-diligence]")
@@ -143,7 +135,7 @@ def test_list_map_without_tiles_and_detail(page: Page, live_server, desk, office
 
 def test_a_photo_opens_full_size(page: Page, live_server, desk, office_day):
     page.set_viewport_size({"width": 1280, "height": 900})
-    login(page, live_server.url, "jefe-a")
+    login(page, live_server.url, "jefe-a", PASSWORD)
     page.goto(f"{live_server.url}/diligencias/{office_day[0].id}")
     thumbnails = page.locator("#photos img")
     expect(thumbnails).to_have_count(2)
