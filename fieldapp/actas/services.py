@@ -561,6 +561,10 @@ def _seizure_sections(s: Seizure) -> list[Section | None]:
         sections.append(Section("Bienes inembargables no embargados (CFF 157, R-PAE-6)", table=Table(
             ("#", "Categoría", "Descripción"), (0.35, 3.0, 3.5),
             tuple((str(n), _category_label(i.category), _text(i.description)) for n, i in exempt))))
+    if s.exempt_goods_noted:  # R-PAE-6: seen at the address and left out (the phone's checklist)
+        noted = "; ".join(_category_label(k) for k in s.exempt_goods_noted)
+        sections.append(Section("Bienes inembargables encontrados en el domicilio (CFF 157, "
+                                "R-PAE-6)", (Line("No se embargaron", noted),)))
     if claimed:  # R-PAE-9
         sections.append(Section("Reclamo de terceros (CFF 158, R-PAE-9)", table=Table(
             ("#", "Bien", "Reclamante", "Documentos exhibidos"), (0.35, 2.2, 1.8, 2.6),

@@ -21,6 +21,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
+from fieldapp.legal.goods import ITEM_CATEGORIES
+
 FACTS_SCHEMA_VERSION = 1
 
 Kind = Literal["citatorio", "posting_record", "notification", "not_located", "payment_demand",
@@ -41,6 +43,8 @@ ExecutorReason = Literal["not_designated", "insufficient", "out_of_order", "outs
                          "encumbered", "perishable"]
 WitnessNote = Literal["none_designated", "refused_to_sign"]
 AppointedBy = Literal["executor", "office_head"]
+# The exempt categories of goods.ITEM_CATEGORIES (CFF 157): what an executor saw and left out.
+ExemptCategory = Literal[tuple(k for k, c in ITEM_CATEGORIES.items() if c.exempt)]  # type: ignore[valid-type]
 
 NOTIFIER_KINDS: frozenset[str] = frozenset(
     {"citatorio", "posting_record", "notification", "not_located"})
@@ -229,6 +233,8 @@ class Seizure:
     amount_secured: Decimal | None = None
     previously_seized_value: Decimal | None = None
     real_estate_statement: RealEstateStatement | None = None
+    # CFF 157 (R-PAE-6): exempt goods found at the address and not seized, by category key.
+    exempt_goods_noted: tuple[ExemptCategory, ...] = ()
 
 
 @dataclass(frozen=True)

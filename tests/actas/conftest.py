@@ -128,6 +128,7 @@ def seizure_case_facts(codes: list[str], item_photos: list[str]) -> dict[str, An
                                "documents": "Contrato de consignación 88/2025 y factura A-1201"}},
     ]
     facts["seizure"]["amount_secured"] = "120000.00"
+    facts["seizure"]["exempt_goods_noted"] = ["bed_and_clothing", "trade_tools"]
     facts["obstruction"] = {"public_force_requested": True,
                             "public_force_reason": "El encargado cerró el portón de la bodega"}
     return facts

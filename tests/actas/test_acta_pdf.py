@@ -70,7 +70,9 @@ BY_CASE = {
                 "Interés fiscal", "$120,000.00", "$303,000.00",
                 "Lo embargado cubre el interés fiscal",  # R-PAE-7
                 "Gastos de ejecución", "R-PAE-6 · Impedimento", "Administradora única \"de hecho\"",
-                "Auxilio de la fuerza pública", "El encargado cerró el portón de la bodega"],  # R-PAE-10
+                "Auxilio de la fuerza pública", "El encargado cerró el portón de la bodega",  # R-PAE-10
+                "Bienes inembargables encontrados en el domicilio",  # R-PAE-6, the checklist
+                "Lecho cotidiano y vestidos (CFF 157 I); Instrumentos y útiles indispensables"],
     "seizure_extension": ["ACTA DE AMPLIACIÓN DE EMBARGO",
                           "Bienes embargados: 1, con valor estimado de $36,000.00",
                           "Llantas nuevas 205/55 R16",
