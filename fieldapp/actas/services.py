@@ -331,7 +331,8 @@ def _place_and_time_section(diligence: Diligence, facts: DiligenceFacts, tz: Zon
         Line("Domicilio donde se actúa", _text(address.text if address else None)),
         Line("Origen del domicilio (R-NOT-2)", _origin_label(origin)),
         Line("Domicilio en la cartera", diligence.document.address.one_line),
-        Line("Cercioramiento del domicilio (R-NOT-8)", methods.capitalize() if methods else NO),
+        # Only the first letter: str.capitalize would also lower "GPS".
+        Line("Cercioramiento del domicilio (R-NOT-8)", methods[:1].upper() + methods[1:] if methods else NO),
     ]
     if "gps" in facts.address_verification and diligence.gps_latitude is not None:
         accuracy = (f" (precisión {diligence.gps_accuracy_m:.0f} m)"
