@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.assignments.models import Assignment
@@ -72,6 +72,18 @@ class Diligence(db.Model):
         Index("ix_diligences_device_hash", "device_id", "content_hash"),
         Index("ix_diligences_device_previous", "device_id", "previous_hash"),
         Index("ix_diligences_office_received", "office_id", "received_at"),
+        # The review list (fieldapp/review/services.py): current versions of an office, newest
+        # first (list, keyset pages, map, date windows) ...
+        Index("ix_diligences_office_current_newest", "office_id", "captured_at", "id",
+              sqlite_where=text("superseded_by_id IS NULL"),
+              postgresql_where=text("superseded_by_id IS NULL")),
+        # ... and per review state (the state tabs' capped counts, a state's list). The
+        # included columns let the common filters be checked in the index alone.
+        Index("ix_diligences_office_current_state", "office_id", "review_state", "captured_at", "id",
+              sqlite_where=text("superseded_by_id IS NULL"),
+              postgresql_where=text("superseded_by_id IS NULL"),
+              postgresql_include=["user_id", "kind", "has_block_findings", "has_warn_findings",
+                                  "complete"]),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the phone's UUID

@@ -45,6 +45,7 @@ from fieldapp.review.presenters import (
     seconds_text,
 )
 from fieldapp.review.services import (
+    COUNT_CAP,
     DEFAULT_PAGE_SIZE,
     FINDINGS,
     MAP_LIMIT,
@@ -115,7 +116,8 @@ def index() -> Response:
     page = None
     if not errors:
         size = int(current_app.config.get("REVIEW_PAGE_SIZE", DEFAULT_PAGE_SIZE))
-        page = page_of(me.office, flt, after, size)
+        cap = int(current_app.config.get("REVIEW_COUNT_CAP", COUNT_CAP))
+        page = page_of(me.office, flt, after, size, count_cap=cap)
     return render_page_or_fragment(
         "review/diligences.html", "review/_diligence_rows.html", status=400 if errors else 200,
         results=page, after=after, outcome_of=outcome_of, **_filter_context(flt, errors))
@@ -171,8 +173,11 @@ def map_points() -> Response:
         return _bad_filter(errors)
     rows, more = map_rows(me.office, flt, limit=_map_limit())
     tz = _tz(me)
+    # One url_for for the whole map (2,000 of them cost more than the query); a record id is
+    # the phone's UUID, which needs no quoting in a path.
+    detail_url = url_for("diligences.detail", diligence_id="-")[:-1]
     response = jsonify({"type": "FeatureCollection",
-                        "features": [exports.feature(d, tz, _url_of) for d in rows],
+                        "features": [exports.feature(d, tz, lambda d: detail_url + d.id) for d in rows],
                         "truncated": more})
     response.mimetype = "application/geo+json"
     response.headers["Cache-Control"] = "private, no-store"
