@@ -18,8 +18,10 @@ import pytest
 from PIL import Image
 from playwright.sync_api import BrowserContext, BrowserType, Page, expect
 
+from fieldapp.extensions import db
 from fieldapp.legal.services import field_pack_for
 from fieldapp.offices.services import office_today
+from fieldapp.seals.services import issue_sheet
 from tests.conftest import PASSWORD
 from tests.live import ARTIFACTS, SCREENSHOTS, LiveServer, screenshot  # noqa: F401 (used by the tests)
 
@@ -122,3 +124,16 @@ def camera_jpeg(path: Path, size: tuple[int, int] = (4000, 3000), orientation: i
     return path
 
 
+@pytest.fixture
+def executor_with_seals(factory):
+    """An executor with one execution order (one credit of $13,260.35) and four seals."""
+    office = factory.office(timezone=TZ)
+    supervisor = factory.user(office, role="supervisor", username="jefe1")
+    executor = factory.user(office, role="executor", username="ejecutor1",
+                            full_name="Ernesto Ejecutor Ruiz")
+    debtor = factory.debtor(office, legal_name="Muebles del Bajío SA de CV")
+    document = factory.document(debtor, kind="execution_order")
+    assignment = factory.assignment(document, executor)
+    sheet = issue_sheet(office, 4, actor=supervisor, executor=executor)
+    db.session.commit()
+    return office, executor.id, assignment.id, [s.code for s in sheet.seals]

@@ -23,26 +23,10 @@ from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
 from fieldapp.media.models import MediaBlob
 from fieldapp.seals.models import Seal, SealUse
-from fieldapp.seals.services import issue_sheet
-from tests.capture.conftest import SCREENSHOTS, TZ, LiveServer, business_moment, camera_jpeg
+from tests.capture.conftest import SCREENSHOTS, LiveServer, business_moment, camera_jpeg
 from tests.capture.flows import attendee, choose, finalize, open_assignment, sign, take_photo, verify_address
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def executor_with_seals(factory):
-    """An executor with one execution order (one credit of $13,260.35) and four seals."""
-    office = factory.office(timezone=TZ)
-    supervisor = factory.user(office, role="supervisor", username="jefe1")
-    executor = factory.user(office, role="executor", username="ejecutor1",
-                            full_name="Ernesto Ejecutor Ruiz")
-    debtor = factory.debtor(office, legal_name="Muebles del Bajío SA de CV")
-    document = factory.document(debtor, kind="execution_order")
-    assignment = factory.assignment(document, executor)
-    sheet = issue_sheet(office, 4, actor=supervisor, executor=executor)
-    db.session.commit()
-    return office, executor.id, assignment.id, [s.code for s in sheet.seals]
 
 
 def qr_png(path: Path, text: str) -> Path:

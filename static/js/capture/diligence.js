@@ -15,6 +15,7 @@ import {
 const GPS_AUTO_M = 30; // a fix this good is taken without asking
 const GPS_LIMIT_M = 100; // above this the reading is flagged as poor
 const STEP_MINUTES = 15;
+const SEIZURE_KINDS = new Set(["seizure", "seizure_extension"]); // an embargo, or its ampliación
 
 const app = await startApp();
 const { ctx, db } = app;
@@ -41,7 +42,7 @@ let seizure = null;
 let seizureLoading = null;
 
 function ensureSeizure() {
-  if (ctx.user.role !== "executor" || !draft || draft.values.situation !== "seizure") return Promise.resolve(seizure);
+  if (ctx.user.role !== "executor" || !draft || !SEIZURE_KINDS.has(draft.values.situation)) return Promise.resolve(seizure);
   if (!seizureLoading) {
     seizureLoading = (async () => {
       const { createSeizure } = await import("./seizure.js");
@@ -451,7 +452,7 @@ form.addEventListener("submit", async (event) => {
         // R-CAL-3 and every other block: the record is refused here, whatever the button said.
         if (findings.some((f) => f.severity === "block")) throw new Blocked();
         if (findings.some((f) => f.severity === "warn" && !reasons[f.rule_id])) throw new Blocked();
-        if (facts.kind === "seizure" && (!seizure || seizure.pendingProblem())) throw new Blocked();
+        if (SEIZURE_KINDS.has(facts.kind) && (!seizure || seizure.pendingProblem())) throw new Blocked();
         return { facts, findings };
       },
     });
@@ -514,20 +515,35 @@ async function openDraft(id) {
   return null;
 }
 
-async function newDraft(assignmentId) {
+/** The embargo record an ampliación starts from (?amplia=ID): this phone's, of the assignment. */
+async function extendedRecord(id, assignmentId) {
+  if (!id) return null;
+  const record = await getOne(db, "records", id);
+  return record && record.assignment_id === assignmentId && SEIZURE_KINDS.has(record.kind) ? record : null;
+}
+
+async function newDraft(assignmentId, extendsId = null) {
   const existing = (await getAll(db, "drafts")).find((d) => d.assignment_id === assignmentId);
   if (existing) return location.replace(url({ borrador: existing.id }));
-  assignment = await getOne(db, "assignments", assignmentId);
+  const extended = await extendedRecord(extendsId, assignmentId);
+  // Once the embargo is synced the assignment is done and leaves the worklist; the record
+  // keeps a copy of it, so the ampliación can still be captured offline.
+  assignment = (await getOne(db, "assignments", assignmentId)) || (extended && extended.draft && extended.draft.assignment);
   if (!assignment) return fail("Esta asignación no está en el teléfono. Conéctese para descargar su lista de trabajo.");
   showAssignment(assignment);
   $("arrive").hidden = false;
+  if (extended) {
+    say("arrive-note", `Ampliación del embargo del ${when(extended.payload.facts.started_at || extended.finalized_at)}: `
+      + "al llegar al domicilio, registre su llegada; se guarda la hora del teléfono y se toma su posición GPS.");
+  }
   $("arrive-now").addEventListener("click", async () => {
     const now = new Date().toISOString();
     const remembered = await getMeta(db, "remember", {});
+    const situation = extended ? { situation: "seizure_extension" } : {};
     const fresh = {
       id: crypto.randomUUID(), assignment_id: assignmentId, assignment,
-      values: { "address.text": assignment.document.address.one_line, ...remembered },
-      entered_at: {}, arrived_at: now, started_at: null, gps: null, photos: [],
+      values: { "address.text": assignment.document.address.one_line, ...remembered, ...situation },
+      entered_at: {}, arrived_at: now, started_at: extended ? now : null, gps: null, photos: [],
       warning_reasons: {}, replaces: null, created_at: now, updated_at: now,
     };
     await transact(db, "drafts", "readwrite", (s) => s.drafts.add(fresh));
@@ -570,6 +586,14 @@ async function showRecord(id) {
   notice.textContent = `${KIND_LABELS[record.kind]} finalizada el ${when(record.finalized_at)} · ${status.text}`
     + ` · huella ${record.payload.content_hash.slice(0, 12)}`
     + (record.replaced_by ? " · Corregida por una nueva versión." : "");
+  if (await extensionDue(record)) {
+    const link = document.createElement("a");
+    link.className = "button secondary wide";
+    link.id = "extend-seizure";
+    link.href = url({ asignacion: record.assignment_id, amplia: record.id });
+    link.textContent = "Ampliar el embargo (nueva diligencia)";
+    notice.after(link);
+  }
   if (record.review && record.review.status === "returned" && !record.replaced_by) {
     const link = document.createElement("a");
     link.className = "button primary wide";
@@ -578,6 +602,32 @@ async function showRecord(id) {
     notice.after(link);
   }
   return null;
+}
+
+/** R-PAE-7: an embargo that did not cover the amount secured, and is this phone's latest of
+ * its assignment, offers its ampliación (CFF 154) as a new diligence. */
+async function extensionDue(record) {
+  if (ctx.user.role !== "executor" || !SEIZURE_KINDS.has(record.kind) || record.replaced_by) return false;
+  if (record.review && record.review.status === "rejected") return false;
+  const later = (await getAll(db, "records")).some((r) => r.assignment_id === record.assignment_id
+    && SEIZURE_KINDS.has(r.kind) && r.id !== record.id && !r.replaced_by && r.finalized_at > record.finalized_at);
+  return !later && seizedShort(record.payload.facts.seizure || {});
+}
+
+/** Whether the goods an embargo counts (not exempt, not claimed) plus what was seized before
+ * fall short of its amount secured; money as whole cents. */
+function seizedShort(s) {
+  const toCents = (text) => {
+    const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(String(text ?? "").trim());
+    return m ? BigInt(m[1]) * 100n + BigInt((m[2] || "0").padEnd(2, "0")) : 0n;
+  };
+  const cats = (pack && pack.item_categories) || {};
+  const counted = (s.items || []).filter((i) => {
+    const cat = cats[i.category];
+    return cat && !(cat.exempt_basis && !(s.whole_business && cat.seizable_with_whole_business)) && !i.third_party_claim;
+  });
+  const total = counted.reduce((sum, i) => sum + toCents(i.value), toCents(s.previously_seized_value));
+  return Boolean(s.amount_secured) && total < toCents(s.amount_secured);
 }
 
 async function startCorrection(id) {
@@ -593,6 +643,6 @@ const params = new URLSearchParams(window.location.search);
 if (params.has("registro")) await showRecord(params.get("registro"));
 else if (params.has("corrige")) await startCorrection(params.get("corrige"));
 else if (params.has("borrador")) await openDraft(params.get("borrador"));
-else if (params.has("asignacion")) await newDraft(Number(params.get("asignacion")));
+else if (params.has("asignacion")) await newDraft(Number(params.get("asignacion")), params.get("amplia"));
 else fail("Elija una asignación en la captura en campo.");
 app.sync(true);

@@ -111,6 +111,14 @@ export function buildFacts(draft, { assignment, fieldUser, pack, relevant, finis
   if (facts.payment && facts.payment.cheque && facts.payment.cheque.amount) {
     facts.payment.cheque.amount = decimalText(facts.payment.cheque.amount);
   }
+  const previous = facts.seizure && facts.seizure.previously_seized_value;
+  if (previous) {
+    facts.seizure.previously_seized_value = decimalText(previous);
+    // An ampliación's value seized before, as the phone took it from its earlier embargo.
+    if (values["ui.previous_prefilled"] === facts.seizure.previously_seized_value) {
+      facts.prefilled = ["seizure.previously_seized_value"];
+    }
+  }
   if ((kind === "citatorio" || kind === "posting_record") && draft.started_at && pack) {
     facts.appointment_at = proposeCitatorioAppointment(draft.started_at, pack, values["ui.appointment_time"] || null);
   }
@@ -212,7 +220,7 @@ export function draftFromPayload(payload, assignment) {
     if (facts.appointment_at) values["ui.appointment_time"] = facts.appointment_at.slice(11, 16);
   }
   if (facts.citatorio) {
-    values["ui.after_citatorio"] = kind === "payment_demand" || kind === "seizure";
+    values["ui.after_citatorio"] = kind === "payment_demand" || kind === "seizure" || kind === "seizure_extension";
     values["ui.citatorio_issued"] = isoToLocalInput(facts.citatorio.issued_at);
     values["ui.citatorio_appointed"] = isoToLocalInput(facts.citatorio.appointed_at);
   }

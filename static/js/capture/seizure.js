@@ -3,6 +3,13 @@
 // amount secured against what is seized, live (R-PAE-3, R-PAE-7); real estate's sworn statement
 // and its term. Loaded by diligence.js for executors only.
 //
+// The same step serves an ampliación de embargo (situation and kind "seizure_extension", CFF
+// 154): a later diligence on the same assignment that seizes more goods. It carries the value
+// already seized (seizure.previously_seized_value, taken from this phone's earlier embargo of
+// the assignment when it has one), counts it in the sufficiency, charges one more enforcement
+// cost (the acta's CHARGED_ACTS: an extension is an embargo act, CFF 150 II) and refuses the
+// seals of the earlier embargo's goods.
+//
 // The good being captured lives under ui.item.* (saved with the draft, never in the acta);
 // "Agregar al inventario" moves it to seizure.items.N.*, which buildFacts turns into the
 // Seizure facts. Photos of a good are media of role "item", named by the good's `photos`.
@@ -28,6 +35,8 @@ const FRACTIONS = {
   IV: "Fracción IV: bienes inmuebles",
 };
 const REAL_ESTATE_TERM_DAYS = 15; // R-PAE-5: days the debtor has to prove the sworn facts
+export const SEIZURE_KINDS = new Set(["seizure", "seizure_extension"]);
+const PREVIOUS = "seizure.previously_seized_value";
 const money = new Intl.NumberFormat("es-MX", { style: "currency", currency: "MXN" });
 
 // ---- money as whole cents (BigInt), as the server keeps it --------------------------------
@@ -99,6 +108,9 @@ export async function createSeizure(app) {
   let usedElsewhere = new Map(); // seal → kind of the other record on this phone
   let correctedSeals = new Set(); // seals of the version a correction replaces: still its own
   let priorDemand = false; // an earlier requerimiento of this assignment: its own charge (R-PAE-3)
+  let earlier = []; // earlier embargos (and ampliaciones) of this assignment on this phone, oldest first
+  let earlierCount = 0; // earlier embargo diligences of the assignment known here or to the server
+  let earlierSeals = new Map(); // seal → {n, record} of a good an earlier embargo already sealed
   let shownItems = null;
   let readOnly = false;
 
@@ -127,7 +139,7 @@ export async function createSeizure(app) {
     list.replaceChildren(...Object.entries(cats).filter(([, c]) => c.exempt_basis).map(([key, cat]) => {
       const label = document.createElement("label");
       label.className = "check";
-      const input = Object.assign(document.createElement("input"), { type: "checkbox", name: "ui.exempt_present", value: key });
+      const input = Object.assign(document.createElement("input"), { type: "checkbox", name: "seizure.exempt_goods_noted", value: key });
       const note = cat.seizable_with_whole_business ? "; sí, con la negociación completa" : "";
       label.append(input, ` ${cat.label} (${cat.exempt_basis}${note})`);
       return label;
@@ -139,17 +151,92 @@ export async function createSeizure(app) {
     const records = await getAll(db, "records");
     usedElsewhere = new Map();
     correctedSeals = new Set();
+    earlierSeals = new Map();
+    priorDemand = false;
+    const embargos = new Set();
+    earlier = [];
     for (const r of records) {
+      if (r.id === d.id) continue; // a finalized record shown read-only is not its own history
       const seals = ((r.payload.facts.seizure || {}).items || []).filter((i) => i.seal).map((i) => normaliseSeal(i.seal));
       if (r.id === d.replaces) {
         seals.forEach((seal) => correctedSeals.add(seal)); // a correction keeps the seals it had
         continue;
       }
       for (const seal of seals) usedElsewhere.set(seal, r.kind);
-      if (r.assignment_id === d.assignment_id && r.kind === "payment_demand") priorDemand = true;
+      if (r.assignment_id !== d.assignment_id) continue;
+      if (r.kind === "payment_demand") priorDemand = true;
+      if (SEIZURE_KINDS.has(r.kind) && !r.replaced_by && !(r.review && r.review.status === "rejected")) {
+        earlier.push(r);
+        embargos.add(r.id);
+        (r.payload.facts.seizure.items || []).forEach((item, n) => {
+          if (item.seal) earlierSeals.set(normaliseSeal(item.seal), { n, record: r });
+        });
+      }
     }
+    earlier.sort((a, b) => a.finalized_at.localeCompare(b.finalized_at));
     const visits = (d.assignment && d.assignment.visits) || [];
     if (visits.some((v) => v.kind === "payment_demand" && v.id !== d.replaces)) priorDemand = true;
+    for (const v of visits) if (SEIZURE_KINDS.has(v.kind) && v.id !== d.replaces && v.review_state !== "rejected") embargos.add(v.id);
+    earlierCount = embargos.size;
+  }
+
+  /** What an embargo record seized, counted as the law counts it (not exempt, not claimed). */
+  function seizedBy(record) {
+    const s = record.payload.facts.seizure || {};
+    const own = (s.items || []).filter((f) => {
+      const cat = cats[f.category];
+      return cat && !isExempt(cat, s.whole_business === true) && !f.third_party_claim;
+    }).reduce((sum, f) => sum + (cents(f.value) ?? 0n), 0n);
+    return own + (cents(s.previously_seized_value) ?? 0n);
+  }
+
+  function isExtension() {
+    return values().situation === "seizure_extension";
+  }
+
+  /** An ampliación takes the value already seized from this phone's latest embargo of the
+   * assignment (prefilled once; the executor may correct it), else it is typed. */
+  async function prefillPrevious() {
+    const last = earlier[earlier.length - 1];
+    if (readOnly || !isExtension() || !last || values()["ui.previous_from"]) return;
+    if (editorValue(PREVIOUS)) return; // typed before the phone knew better: keep it
+    const text = decimalOf(seizedBy(last));
+    const prefill = { [PREVIOUS]: text, "ui.previous_from": last.id, "ui.previous_prefilled": text };
+    await app.update((d) => Object.assign(d.values, prefill));
+    writeValues(form, prefill);
+  }
+
+  function renderExtension() {
+    const box = $("extension-source");
+    if (!isExtension()) return;
+    const last = earlier[earlier.length - 1];
+    const from = values()["ui.previous_from"];
+    const kept = decimalText(editorValue(PREVIOUS)) === values()["ui.previous_prefilled"];
+    const source = (kept && earlier.find((r) => r.id === from)) || null;
+    const sealed = [...earlierSeals.keys()];
+    if (source) {
+      const goods = (source.payload.facts.seizure.items || []).length;
+      box.textContent = `Del ${source.kind === "seizure" ? "embargo" : "ampliación"} capturado en este teléfono el `
+        + `${formatDateTime(source.payload.facts.started_at || source.finalized_at, tz)}: `
+        + `${goods === 1 ? "1 bien" : `${goods} bienes`} por ${formatMoney(seizedBy(source))}, interés fiscal `
+        + `${formatMoney(cents(source.payload.facts.seizure.amount_secured) ?? 0n)}.`;
+    } else if (last) {
+      box.textContent = "Valor escrito a mano; el embargo capturado en este teléfono dice "
+        + `${formatMoney(seizedBy(last))}.`;
+    } else {
+      box.textContent = earlierCount
+        ? "El embargo anterior se capturó en otro teléfono: escriba el valor de lo ya embargado según su acta."
+        : "No hay un embargo anterior de esta asignación en el teléfono: escriba el valor de lo ya embargado según su acta.";
+    }
+    const list = $("extension-seals");
+    list.replaceChildren();
+    if (!sealed.length) return;
+    list.append("Sellos ya colocados en el embargo anterior (no se pueden usar de nuevo): ");
+    sealed.forEach((seal, n) => {
+      const code = Object.assign(document.createElement("span"), { textContent: seal });
+      code.style.whiteSpace = "nowrap"; // a code never breaks at its hyphens
+      list.append(code, n < sealed.length - 1 ? ", " : ".");
+    });
   }
 
   const values = () => app.draft().values;
@@ -184,6 +271,11 @@ export async function createSeizure(app) {
     const other = items.findIndex((item, n) => n !== ownIndex && normaliseSeal(item.fields.seal) === code);
     if (other >= 0) {
       return { level: "refuse", text: `El sello ${code} ya está en el bien ${other + 1} de este embargo: use otro (R-PAE-8).` };
+    }
+    const sealedBefore = earlierSeals.get(code);
+    if (sealedBefore) {
+      const when = formatDateTime(sealedBefore.record.payload.facts.started_at || sealedBefore.record.finalized_at, tz, { dateStyle: "short" });
+      return { level: "refuse", text: `El sello ${code} ya está en el bien ${sealedBefore.n + 1} del embargo del ${when} de esta asignación: use otro (R-PAE-8).` };
     }
     if (correctedSeals.has(code)) return { level: "ok", text: `Sello ${code} de la versión que corrige.` };
     if (usedElsewhere.has(code)) {
@@ -289,7 +381,13 @@ export async function createSeizure(app) {
 
   /** What keeps the diligence from being finalized here (null when nothing). */
   function pendingProblem() {
-    if (readOnly || values().situation !== "seizure" || !editorHasContent()) return null;
+    if (readOnly || !SEIZURE_KINDS.has(values().situation)) return null;
+    if (isExtension()) {
+      const previous = editorValue(PREVIOUS);
+      if (!previous) return "Anote el valor de lo ya embargado en el embargo anterior (ampliación, CFF 154).";
+      if (cents(decimalText(previous)) === null) return "Escriba el valor de lo ya embargado en pesos, p. ej. 11500.00.";
+    }
+    if (!editorHasContent()) return null;
     const chosen = editorCategory();
     if (chosen && isExempt(chosen.cat, wholeBusiness())) {
       return `El bien que captura es inembargable (${chosen.cat.exempt_basis}): límpielo para finalizar (R-PAE-6).`;
@@ -517,7 +615,11 @@ export async function createSeizure(app) {
     const debt = credits.reduce((sum, c) => sum + (cents(c.total) ?? 0n), 0n);
     // The pack says which base the office uses when it carries it; the code default is "total".
     const base = credits.reduce((sum, c) => sum + (cents(pack.cost_base === "principal" ? c.principal : c.total) ?? 0n), 0n);
-    const charges = priorDemand ? 2 : 1;
+    // One charge per diligence (R-PAE-3): this one; a requerimiento made as its own diligence;
+    // for an ampliación, each earlier embargo of the assignment too (an extension is an embargo
+    // act, CFF 150 II, as fieldapp/actas/services.py CHARGED_ACTS charges it).
+    const extension = isExtension();
+    const charges = 1 + (priorDemand ? 1 : 0) + (extension ? Math.max(1, earlierCount) : 0);
     let perCharge = null;
     try {
       perCharge = cents(enforcementCosts(decimalOf(base), day, pack));
@@ -531,14 +633,22 @@ export async function createSeizure(app) {
       const cat = cats[f.category];
       return cat && !isExempt(cat, wholeBusiness()) && !f["third_party_claim.claimant"];
     });
-    const seized = counted.reduce((sum, f) => sum + (cents(f.value) ?? 0n), 0n);
+    const seizedHere = counted.reduce((sum, f) => sum + (cents(f.value) ?? 0n), 0n);
+    const previous = extension ? cents(decimalText(editorValue(PREVIOUS))) ?? 0n : 0n;
+    const seized = seizedHere + previous;
     const unvalued = counted.filter((f) => !f.value).length;
     say("debt", formatMoney(debt));
     say("seized", formatMoney(seized));
-    say("charges", charges === 1 ? "(1 cobro)" : "(2 cobros)");
-    say("charges_note", charges === 1
-      ? "Un solo cobro de gastos: requerimiento y embargo en la misma diligencia (R-PAE-3)."
-      : "Dos cobros de gastos: el del requerimiento hecho antes en otra diligencia y el de este embargo (R-PAE-3).");
+    say("charges", charges === 1 ? "(1 cobro)" : `(${charges} cobros)`);
+    const before = charges - 1;
+    say("charges_note", extension
+      ? `${charges} cobros de gastos: ${before === 1 ? "el de la diligencia anterior (requerimiento y embargo en una sola)"
+        : `${before} de las diligencias anteriores (requerimiento, embargo y ampliaciones)`} y el de esta ampliación (CFF 150, R-PAE-3).`
+      : charges === 1
+        ? "Un solo cobro de gastos: requerimiento y embargo en la misma diligencia (R-PAE-3)."
+        : "Dos cobros de gastos: el del requerimiento hecho antes en otra diligencia y el de este embargo (R-PAE-3).");
+    say("previous_line", extension
+      ? `Embargado antes ${formatMoney(previous)} + en esta ampliación ${formatMoney(seizedHere)}.` : "");
     const bar = $("sufficiency-bar");
     if (perCharge === null) {
       say("costs", "—");
@@ -562,7 +672,7 @@ export async function createSeizure(app) {
     }
     const short = secured - seized;
     const missingValues = unvalued ? ` ${unvalued === 1 ? "Un bien no tiene" : `${unvalued} bienes no tienen`} valor estimado.` : "";
-    if (!counted.length) {
+    if (!counted.length && !previous) {
       verdict.textContent = readOnly ? "Sin bienes embargados." : `Embargue bienes por al menos ${formatMoney(secured)}.`;
     } else if (short > 0n) {
       verdict.textContent = `Lo embargado no cubre el interés fiscal: faltan ${formatMoney(short)}.`
@@ -570,7 +680,7 @@ export async function createSeizure(app) {
     } else {
       verdict.textContent = `Lo embargado cubre el interés fiscal (sobran ${formatMoney(-short)}).${missingValues}`;
     }
-    box.dataset.state = short > 0n || !counted.length ? "short" : "covered";
+    box.dataset.state = short > 0n || (!counted.length && !previous) ? "short" : "covered";
     bar.dataset.state = box.dataset.state;
     bar.textContent = `Embargado ${formatMoney(seized)} de ${formatMoney(secured)}`
       + (short > 0n ? ` · faltan ${formatMoney(short)}` : " · cubierto");
@@ -604,10 +714,16 @@ export async function createSeizure(app) {
       $("item-editor").hidden = readOnly;
       // The fields this module built after the form was filled take their saved answers now.
       const v = values();
-      writeValues(form, { "ui.exempt_present": v["ui.exempt_present"] || [], "ui.item.category": v["ui.item.category"] || "" });
+      const noted = v["seizure.exempt_goods_noted"] || v["ui.exempt_present"] || []; // drafts of before the contract had it
+      if (!readOnly && !v["seizure.exempt_goods_noted"] && noted.length) {
+        await app.update((d) => { d.values["seizure.exempt_goods_noted"] = noted; });
+      }
+      writeValues(form, { "seizure.exempt_goods_noted": noted, "ui.item.category": v["ui.item.category"] || "" });
     },
     async render() {
-      if (!pack || values().situation !== "seizure") return;
+      if (!pack || !SEIZURE_KINDS.has(values().situation)) return;
+      await prefillPrevious();
+      renderExtension();
       categoryNote();
       sealStatus();
       // R-PAE-6: an exempt good is refused as it is chosen, not only when it is added.
