@@ -77,6 +77,10 @@ class Diligence(db.Model):
         Index("ix_diligences_office_current_newest", "office_id", "captured_at", "id",
               sqlite_where=text("superseded_by_id IS NULL"),
               postgresql_where=text("superseded_by_id IS NULL")),
+        # ... of one field user (their list and map) ...
+        Index("ix_diligences_office_current_user", "office_id", "user_id", "captured_at", "id",
+              sqlite_where=text("superseded_by_id IS NULL"),
+              postgresql_where=text("superseded_by_id IS NULL")),
         # ... and per review state (the state tabs' capped counts, a state's list). The
         # included columns let the common filters be checked in the index alone.
         Index("ix_diligences_office_current_state", "office_id", "review_state", "captured_at", "id",

@@ -177,7 +177,7 @@ def map_points() -> Response:
     # the phone's UUID, which needs no quoting in a path.
     detail_url = url_for("diligences.detail", diligence_id="-")[:-1]
     response = jsonify({"type": "FeatureCollection",
-                        "features": [exports.feature(d, tz, lambda d: detail_url + d.id) for d in rows],
+                        "features": [exports.feature(p, tz, detail_url + p.id) for p in rows],
                         "truncated": more})
     response.mimetype = "application/geo+json"
     response.headers["Cache-Control"] = "private, no-store"

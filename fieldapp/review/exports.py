@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fieldapp.diligences.models import Diligence
-from fieldapp.review.services import OUTCOMES, outcome_of
+from fieldapp.review.services import OUTCOMES, MapPoint, outcome_of
 
 CSV_COLUMNS = (
     "id", "version", "vigente", "fecha_local", "recibida_utc", "tipo", "resultado", "estado_revision",
@@ -69,24 +69,24 @@ def csv_lines(rows: Iterable[Diligence], tz: ZoneInfo) -> Iterator[str]:
         yield flush()
 
 
-def feature(d: Diligence, tz: ZoneInfo, url_of: Callable[[Diligence], str]) -> dict[str, Any]:
+def feature(point: MapPoint, tz: ZoneInfo, url: str) -> dict[str, Any]:
     """One GeoJSON Feature (RFC 7946; null geometry when there is no GPS fix)."""
     geometry = None
-    if d.gps_latitude is not None and d.gps_longitude is not None:
-        geometry = {"type": "Point", "coordinates": [d.gps_longitude, d.gps_latitude]}
-    document = d.document
+    if point.gps_latitude is not None and point.gps_longitude is not None:
+        geometry = {"type": "Point", "coordinates": [point.gps_longitude, point.gps_latitude]}
     return {
         "type": "Feature",
-        "id": d.id,
+        "id": point.id,
         "geometry": geometry,
         "properties": {
-            "version": d.version, "current": d.is_current, "kind": d.kind,
-            "kind_label": d.kind_label, "outcome": outcome_of(d),
-            "outcome_label": OUTCOMES[outcome_of(d)], "review_state": d.review_state,
-            "review_state_label": d.review_state_label, "captured_at": _local_iso(d, tz),
-            "user": d.user.full_name, "folio": document.folio,
-            "debtor": document.debtor.legal_name, "accuracy_m": d.gps_accuracy_m,
-            "complete": d.complete, "flags": d.flags, "url": url_of(d),
+            "version": point.version, "current": point.is_current, "kind": point.kind,
+            "kind_label": point.kind_label, "outcome": point.outcome,
+            "outcome_label": OUTCOMES[point.outcome], "review_state": point.review_state,
+            "review_state_label": point.review_state_label,
+            "captured_at": point.captured_at.astimezone(tz).isoformat(timespec="seconds"),
+            "user": point.user_name, "folio": point.folio, "debtor": point.debtor_name,
+            "accuracy_m": point.gps_accuracy_m, "complete": point.complete,
+            "flags": point.flags, "url": url,
         },
     }
 
@@ -97,6 +97,7 @@ def geojson_chunks(rows: Iterable[Diligence], tz: ZoneInfo,
     yield '{"type": "FeatureCollection", "features": ['
     first = True
     for d in rows:
-        yield ("" if first else ",\n") + json.dumps(feature(d, tz, url_of), ensure_ascii=False)
+        point = feature(MapPoint.of(d), tz, url_of(d))
+        yield ("" if first else ",\n") + json.dumps(point, ensure_ascii=False)
         first = False
     yield "]}\n"
