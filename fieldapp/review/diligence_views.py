@@ -176,10 +176,8 @@ def map_points() -> Response:
     # One url_for for the whole map (2,000 of them cost more than the query); a record id is
     # the phone's UUID, which needs no quoting in a path.
     detail_url = url_for("diligences.detail", diligence_id="-")[:-1]
-    response = jsonify({"type": "FeatureCollection",
-                        "features": [exports.feature(p, tz, detail_url + p.id) for p in rows],
-                        "truncated": more})
-    response.mimetype = "application/geo+json"
+    response = Response(exports.feature_collection(rows, tz, lambda p: detail_url + p.id, truncated=more),
+                        mimetype="application/geo+json")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
