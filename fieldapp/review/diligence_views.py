@@ -55,9 +55,9 @@ from fieldapp.review.services import (
     FilterError,
     field_people,
     iter_filtered,
-    map_rows,
     outcome_of,
     page_of,
+    points_for_map,
     sectors_of,
 )
 from fieldapp.web.htmx import render_page_or_fragment, wants_fragment
@@ -171,13 +171,13 @@ def map_points() -> Response:
     flt, errors = _parse_filter()
     if errors:
         return _bad_filter(errors)
-    rows, more = map_rows(me.office, flt, limit=_map_limit())
-    tz = _tz(me)
+    points = points_for_map(me.office, flt, limit=_map_limit())
     # One url_for for the whole map (2,000 of them cost more than the query); a record id is
-    # the phone's UUID, which needs no quoting in a path.
+    # the phone's UUID (sync/protocol.py), which needs no quoting in a path.
     detail_url = url_for("diligences.detail", diligence_id="-")[:-1]
-    response = Response(exports.feature_collection(rows, tz, lambda p: detail_url + p.id, truncated=more),
-                        mimetype="application/geo+json")
+    body = exports.feature_collection(points, _tz(me), lambda p: detail_url + p.id,
+                                      lambda: {"truncated": points.truncated})
+    response = Response(body, mimetype="application/geo+json")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, false, func, literal, not_, select, true, tuple_
+from sqlalchemy import Select, and_, case, false, func, literal, not_, select, true, tuple_
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -406,10 +406,33 @@ _MAP_COLUMNS = ("id", "version", "superseded_by_id", "kind", "review_state", "ca
                 "has_warn_findings")
 
 
-def map_rows(office: Office, flt: DiligenceFilter, limit: int = MAP_LIMIT) -> tuple[list[MapPoint], bool]:
-    """The newest ``limit`` filtered diligences that have a GPS fix, and whether there are more
-    (read as limit + 1 rows: no count over the whole office). The outcome is computed by the
-    database (``outcome_expression``), from the content it does not send."""
+class MapPoints:
+    """The newest ``limit`` filtered diligences that have a GPS fix, read as they are iterated
+    (once); ``truncated`` tells afterwards whether there were more (limit + 1 rows read: no
+    count over the whole office). Read a chunk at a time and meant to be serialised point by
+    point, so 2,000 points are never all alive at once: held together they outlive the young
+    GC generations and every few maps Python walks the whole heap (~60 ms in this app)."""
+
+    def __init__(self, stmt: Select[Any], limit: int) -> None:
+        self._stmt, self._limit = stmt, limit
+        self.truncated: bool | None = None
+
+    def __iter__(self) -> Iterator[MapPoint]:
+        result = db.session.execute(self._stmt.execution_options(yield_per=250))
+        self.truncated = False
+        for n, row in enumerate(result):
+            if n == self._limit:
+                self.truncated = True
+                break
+            values = dict(row._mapping)
+            seals = values.pop("seals")
+            yield MapPoint(**values, server_notes={"seals": seals} if seals else {})
+        result.close()
+
+
+def points_for_map(office: Office, flt: DiligenceFilter, limit: int = MAP_LIMIT) -> MapPoints:
+    """The map's points of the filter (``MapPoints``). The outcome is computed by the database
+    (``outcome_expression``), from the content it does not send."""
     stmt = (
         select(*(getattr(Diligence, name) for name in _MAP_COLUMNS),
                outcome_expression().label("outcome"), User.full_name.label("user_name"),
@@ -423,12 +446,7 @@ def map_rows(office: Office, flt: DiligenceFilter, limit: int = MAP_LIMIT) -> tu
         .where(*conditions(office, flt), Diligence.gps_latitude.is_not(None),
                Diligence.gps_longitude.is_not(None))
         .order_by(*NEWEST_FIRST).limit(limit + 1))
-    rows = []
-    for row in db.session.execute(stmt):
-        values = dict(row._mapping)
-        seals = values.pop("seals")
-        rows.append(MapPoint(**values, server_notes={"seals": seals} if seals else {}))
-    return rows[:limit], len(rows) > limit
+    return MapPoints(stmt, limit)
 
 
 # Choices of the filter form ----------------------------------------------------------------

@@ -344,3 +344,54 @@ def test_the_office_home_and_the_nav_link_to_the_review(head, desk, varied):
     assert 'href="/diligencias/?estado=received"' in html
     assert "<strong>5</strong> por revisar" in html
     assert '<a href="/diligencias/">Diligencias</a>' in html
+
+
+# At scale: capped counts, the map read from columns ------------------------------------------
+
+def _tab_texts(html: str) -> dict[str, str]:
+    tabs = dict(re.findall(r'data-state="(\w+)">[^<]*<span class="n">([^<]+)</span>', html))
+    tabs["all"] = re.search(r'>Todas <span class="n">([^<]+)</span>', html).group(1)
+    return tabs
+
+
+def test_counts_per_state_stop_at_the_cap_and_say_so(app, head, desk, varied):
+    # An exact count over an office's whole history reads all of it; past the cap (10,000 by
+    # default) a tab says "más de …" and the page says how to get the exact number.
+    app.config["REVIEW_COUNT_CAP"] = 2
+    html = head.get("/diligencias/", headers=HX).get_data(as_text=True)
+    assert _tab_texts(html) == {"received": "más de 2", "approved": "1", "returned": "0",
+                                "rejected": "0", "all": "más de 3"}
+    assert "Se cuentan hasta 2 diligencias por estado" in html
+    # A narrower filter is under the cap: exact counts, no notice.
+    narrow = head.get("/diligencias/", query_string={"tipo": "notification"}, headers=HX)
+    narrow_html = narrow.get_data(as_text=True)
+    assert _tab_texts(narrow_html) == {"received": "1", "approved": "1", "returned": "0",
+                                       "rejected": "0", "all": "2"}
+    assert "Se cuentan hasta" not in narrow_html
+    # At exactly the cap the count is still exact.
+    app.config["REVIEW_COUNT_CAP"] = 5
+    assert _tab_texts(head.get("/diligencias/", headers=HX).get_data(as_text=True))["received"] == "5"
+
+
+def test_capped_and_exact_counts_agree_below_the_cap(desk, varied):
+    from fieldapp.review.services import DiligenceFilter, counts_by_state
+
+    for flt in (DiligenceFilter(), DiligenceFilter(kind="citatorio"), DiligenceFilter(findings="warn")):
+        assert counts_by_state(desk.office, flt, cap=100) == counts_by_state(desk.office, flt), flt
+
+
+def test_the_map_shows_of_each_record_what_the_geojson_export_shows(head, desk, varied):
+    # The map reads only columns (the outcome computed by the database); the export reads
+    # whole records. Both must describe every record the same way.
+    diligence = db.session.get(Diligence, varied["approved"])
+    diligence.server_notes = {"seals": [{"code": "SE-X", "problem": "reused"}]}
+    db.session.commit()
+    drawn = {f["id"]: f for f in head.get("/diligencias/mapa.geojson").get_json()["features"]}
+    export = json.loads(head.get("/diligencias/export.geojson").get_data())
+    exported = {f["id"]: f for f in export["features"]}
+    assert set(drawn) == set(varied.values())
+    for ident, point in drawn.items():
+        assert point == exported[ident], ident
+    assert drawn[varied["approved"]]["properties"]["flags"] == ["seal_conflict"]
+    assert {f["properties"]["outcome"] for f in drawn.values()} == {
+        "citatorio", "paid", "refused", "notified"}
