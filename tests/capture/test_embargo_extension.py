@@ -63,7 +63,13 @@ def short_embargo(page: Page, server: LiveServer, assignment_id: int, seal: str,
     expect(page.locator("#sufficiency-bar")).to_have_text(
         "Embargado $6,000.00 de $13,890.35 · faltan $7,890.35")
     page.fill("#warn-reasons textarea[data-rule='R-PAE-7']", REASON)
-    expect(page.locator("#finalize")).to_be_enabled()  # once the reason is saved
+    try:
+        expect(page.locator("#finalize")).to_be_enabled()  # once the reason is saved
+    except AssertionError:
+        reasons = page.locator("#warn-reasons textarea").evaluate_all(
+            "ts => ts.map(t => [t.dataset.rule, t.value])")
+        raise AssertionError([page.locator("#finalize-status").inner_text(), reasons,
+                              page.locator("#step-review .finding").all_inner_texts()]) from None
     return finalize(page)
 
 
