@@ -36,6 +36,21 @@ from fieldapp.legal.facts import (
     Seizure,
 )
 from fieldapp.legal.goods import ITEM_CATEGORIES, is_exempt
+from fieldapp.legal.labels import (
+    ADDRESSEE_TYPES,
+    APPOINTED_BY,
+    CAPACITIES,
+    DESIGNATED_BY,
+    EXECUTOR_REASONS,
+    ID_TYPES,
+    MEDIA_ROLES,
+    NOT_LOCATED_REASONS,
+    PAYMENT_OUTCOMES,
+    POSTING_REASONS,
+    SEVERITIES,
+    VERIFICATION_METHODS,
+    WITNESS_NOTES,
+)
 from fieldapp.legal.messages import ADDRESS_ORIGIN_LABELS, fmt_money
 from fieldapp.legal.services import enforcement_cost_base, parameters_for
 from fieldapp.media.services import present
@@ -58,58 +73,6 @@ MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agost
           "septiembre", "octubre", "noviembre", "diciembre"]
 NO = "No consta"
 
-VERIFICATION_METHODS = {
-    "street_sign": "placa con el nombre de la calle",
-    "house_number": "número exterior visible",
-    "signage": "letrero o razón social en el inmueble",
-    "statement": "dicho de quien atiende o de vecinos",
-    "photo": "fotografía de la fachada",
-    "gps": "posición GPS",
-}
-CAPACITIES = {
-    "addressee": "El destinatario en persona",
-    "legal_representative": "Representante legal",
-    "employee": "Empleado(a)",
-    "relative": "Familiar",
-    "third_party": "Otra persona en el domicilio",
-    "neighbor": "Vecino(a)",
-}
-ID_TYPES = {"INE": "Credencial para votar (INE)", "pasaporte": "Pasaporte",
-            "licencia": "Licencia de conducir", "cedula_profesional": "Cédula profesional",
-            "otra": "Otra identificación"}
-ADDRESSEE_TYPES = {"person": "Persona física", "company": "Persona moral"}
-POSTING_REASONS = {
-    "nobody_present": "Nadie atendió en el domicilio",
-    "refused_to_receive": "La persona que atendió se negó a recibir el citatorio",
-}
-NOT_LOCATED_REASONS = {
-    "moved": "El destinatario se mudó",
-    "closed": "El negocio cerró definitivamente",
-    "address_not_found": "El domicilio no existe",
-    "unknown_at_address": "No conocen al destinatario en el domicilio",
-    "temporary_absence": "Ausencia temporal",
-}
-PAYMENT_OUTCOMES = {
-    "not_paid": "No acreditó el pago",
-    "proof_shown": "Acreditó el pago con comprobante",
-    "cheque": "Entregó cheque",
-}
-DESIGNATED_BY = {"attendee": "La persona con quien se entendió la diligencia",
-                 "executor": "El ejecutor"}
-EXECUTOR_REASONS = {  # CFF 156 (R-PAE-5)
-    "not_designated": "La persona que atendió no señaló bienes",
-    "insufficient": "Los bienes señalados no alcanzan a cubrir el crédito",
-    "out_of_order": "No se siguió el orden de CFF 155",
-    "outside_territory": "Los bienes señalados están fuera de la circunscripción de la oficina",
-    "encumbered": "Los bienes señalados ya reportan cualquier gravamen real o embargo",
-    "perishable": "Los bienes señalados son de fácil descomposición, deterioro o inflamables",
-}
-WITNESS_NOTES = {"none_designated": "No se designaron testigos",
-                 "refused_to_sign": "Los testigos se negaron a firmar"}
-APPOINTED_BY = {"executor": "El ejecutor", "office_head": "El jefe de la oficina"}
-MEDIA_ROLES = {"facade": "Fachada", "posting": "Citatorio fijado", "signature": "Firma",
-               "evidence": "Evidencia", "item": "Bien embargado", "document": "Documento"}
-SEVERITIES = {"block": "Impedimento", "warn": "Advertencia"}
 # Which acts of CFF 150 a diligence kind carries (R-PAE-3: one charge per diligence).
 CHARGED_ACTS = {"payment_demand": ("payment_demand",),
                 "seizure": ("payment_demand", "seizure"),

@@ -34,12 +34,12 @@ from fieldapp.auth.models import User
 from fieldapp.diligences.models import DILIGENCE_KINDS, FLAG_LABELS, REVIEW_STATES, Diligence
 from fieldapp.diligences.services import OPEN_FOR_REVIEW, ReviewError, decide, versions_of
 from fieldapp.extensions import db
+from fieldapp.legal.labels import MEDIA_ROLES
 from fieldapp.media.services import present
 from fieldapp.review import exports
 from fieldapp.review.forms import DecisionForm
 from fieldapp.review.presenters import (
     FLAG_SHORT,
-    MEDIA_ROLES,
     evidence_of,
     facts_sections,
     seconds_text,

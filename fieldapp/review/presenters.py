@@ -19,52 +19,22 @@ from fieldapp.diligences.models import CHAIN_STATUSES, FLAG_LABELS, Diligence
 from fieldapp.diligences.services import max_clock_drift, missing_media, stored_record_matches
 from fieldapp.legal.facts import DiligenceFacts, FactsError
 from fieldapp.legal.goods import ITEM_CATEGORIES
+from fieldapp.legal.labels import (
+    APPOINTED_BY,
+    CAPACITIES,
+    DESIGNATED_BY,
+    EXECUTOR_REASONS,
+    NOT_LOCATED_REASONS,
+    PAYMENT_OUTCOMES,
+    POSTING_REASONS,
+    SEVERITIES,
+    VERIFICATION_METHODS,
+    WITNESS_NOTES,
+)
 from fieldapp.legal.messages import ADDRESS_ORIGIN_LABELS, LABELS, fmt_money
 from fieldapp.portfolio.models import PERSON_TYPES
 from fieldapp.web.templating import short_date
 
-VERIFICATION_METHODS = {
-    "street_sign": "placa con el nombre de la calle",
-    "house_number": "número exterior",
-    "signage": "letrero o razón social a la vista",
-    "statement": "dicho de una persona del lugar",
-    "photo": "fotografía",
-    "gps": "posición GPS",
-}
-CAPACITIES = {
-    "addressee": "El destinatario en persona",
-    "legal_representative": "Representante legal",
-    "employee": "Empleado(a)",
-    "relative": "Familiar",
-    "third_party": "Otra persona en el domicilio",
-    "neighbor": "Vecino(a)",
-}
-POSTING_REASONS = {"nobody_present": "Nadie atendió",
-                   "refused_to_receive": "Se negaron a recibir el citatorio"}
-NOT_LOCATED_REASONS = {
-    "moved": "Se mudó",
-    "closed": "Negocio cerrado",
-    "address_not_found": "No existe el domicilio",
-    "unknown_at_address": "No lo conocen en el domicilio",
-    "temporary_absence": "Ausencia temporal",
-}
-PAYMENT_OUTCOMES = {"not_paid": "No acreditó el pago", "proof_shown": "Acreditó el pago",
-                    "cheque": "Entregó un cheque"}
-DESIGNATED_BY = {"attendee": "La persona que atendió", "executor": "El ejecutor"}
-EXECUTOR_REASONS = {
-    "not_designated": "No se señalaron bienes",
-    "insufficient": "Los bienes señalados no alcanzan",
-    "out_of_order": "Se señalaron fuera del orden legal",
-    "outside_territory": "Bienes fuera de la circunscripción de la oficina",
-    "encumbered": "Bienes ya gravados o embargados",
-    "perishable": "Bienes perecederos o inflamables",
-}
-WITNESS_NOTES = {"none_designated": "No se designaron testigos",
-                 "refused_to_sign": "Los testigos se negaron a firmar"}
-APPOINTED_BY = {"executor": "El ejecutor", "office_head": "El jefe de la oficina"}
-MEDIA_ROLES = {"facade": "Fachada", "posting": "Citatorio fijado", "signature": "Firma",
-               "evidence": "Evidencia", "item": "Bien embargado", "document": "Documento"}
-SEVERITIES = {"block": "Impedimento", "warn": "Advertencia"}
 # Short names of FLAG_LABELS for the list's chips (the full text is their tooltip).
 FLAG_SHORT = {
     "incomplete": "Evidencias incompletas",

@@ -89,7 +89,7 @@ def test_the_facts_of_the_acta_read_in_spanish(head, desk):
     html = page_of(head, desk.push())
     for text in ("Hechos del acta", "Pedro Ruiz Soto", "Empleado(a)", "Encargado de recepción",
                  "INE RUSP9002", "Salió a una junta fuera de la oficina",
-                 "placa con el nombre de la calle, número exterior, fotografía",
+                 "placa con el nombre de la calle, número exterior visible, fotografía de la fachada",
                  "domicilio fiscal", "Persona moral", "NOT-0042", "Titular de la Subdelegación Centro",
                  "10 mar 2026 12:00", "11 mar 2026 12:00", "Se entregó copia del documento"):
         assert text in html, text
@@ -177,7 +177,8 @@ def test_an_embargo_reads_with_its_goods_witnesses_and_custodian(head, desk):
     facts["seizure"]["items"][0].update(brand="Nissan", model="NP300", serial_number="3N6AD33A0LK",
                                         condition="Buen estado")
     html = page_of(head, desk.push("executor", kind="seizure", facts=facts))
-    for text in ("Embargo", "La persona que atendió", "Bien 1", "Vehículo", "Camioneta Nissan NP300 2020",
+    for text in ("Embargo", "La persona con quien se entendió la diligencia", "Bien 1", "Vehículo",
+                 "Camioneta Nissan NP300 2020",
                  "Nissan", "3N6AD33A0LK", "Buen estado", "$250,000.00", "Mobiliario y equipo de oficina",
                  "Testigo 1", "Ana Torres Vela (firmó)", "María López Pérez (el propio deudor)",
                  "El ejecutor", "Av. Juárez 100, bodega", "$120,000.00", "No acreditó el pago"):
