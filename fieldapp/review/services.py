@@ -365,11 +365,11 @@ class MapPoint:
     parse) nor ORM objects: 2,000 of those cost more than the query. The flags, labels and
     "current" are Diligence's own rules, borrowed below rather than copied."""
 
+    # In the order points_for_map selects them (a point is made from a row's values as is).
     id: str
     version: int
     superseded_by_id: str | None
     kind: str
-    outcome: str
     review_state: str
     captured_at: datetime
     gps_latitude: float | None
@@ -382,10 +382,15 @@ class MapPoint:
     chain_status: str
     has_block_findings: bool
     has_warn_findings: bool
-    server_notes: dict[str, Any]
+    seals: list[dict[str, Any]] | None  # server_notes["seals"], the flags' one use of the notes
+    outcome: str
     user_name: str
     folio: str
     debtor_name: str
+
+    @property
+    def server_notes(self) -> dict[str, Any]:
+        return {"seals": self.seals} if self.seals else {}
 
     flags = Diligence.flags
     is_current = Diligence.is_current
@@ -396,8 +401,9 @@ class MapPoint:
     def of(cls, d: Diligence) -> MapPoint:
         """The point of a loaded record (the GeoJSON export streams ORM rows)."""
         values = {name: getattr(d, name) for name in _MAP_COLUMNS}
-        return cls(**values, server_notes=d.server_notes, outcome=outcome_of(d), user_name=d.user.full_name,
-                   folio=d.document.folio, debtor_name=d.document.debtor.legal_name)
+        return cls(**values, seals=(d.server_notes or {}).get("seals"), outcome=outcome_of(d),
+                   user_name=d.user.full_name, folio=d.document.folio,
+                   debtor_name=d.document.debtor.legal_name)
 
 
 _MAP_COLUMNS = ("id", "version", "superseded_by_id", "kind", "review_state", "captured_at",
@@ -418,15 +424,15 @@ class MapPoints:
         self.truncated: bool | None = None
 
     def __iter__(self) -> Iterator[MapPoint]:
-        result = db.session.execute(self._stmt.execution_options(yield_per=250))
+        # Core execution: rows are made one at a time as they are read (the ORM would first
+        # build all of them), and no ORM object is involved.
+        result = db.session.connection().execute(self._stmt)
         self.truncated = False
         for n, row in enumerate(result):
             if n == self._limit:
                 self.truncated = True
                 break
-            values = dict(row._mapping)
-            seals = values.pop("seals")
-            yield MapPoint(**values, server_notes={"seals": seals} if seals else {})
+            yield MapPoint(*row)
         result.close()
 
 
@@ -435,10 +441,9 @@ def points_for_map(office: Office, flt: DiligenceFilter, limit: int = MAP_LIMIT)
     (``outcome_expression``), from the content it does not send."""
     stmt = (
         select(*(getattr(Diligence, name) for name in _MAP_COLUMNS),
-               outcome_expression().label("outcome"), User.full_name.label("user_name"),
-               # Only the seal notes (the flags' one use of server_notes): absent on most rows,
-               # so nothing to parse.
+               # Only the seal notes: absent on most rows, so no JSON to parse.
                Diligence.server_notes["seals"].label("seals"),
+               outcome_expression().label("outcome"), User.full_name.label("user_name"),
                Document.folio, Debtor.legal_name.label("debtor_name"))
         .join(User, User.id == Diligence.user_id)
         .join(Document, Document.id == Diligence.document_id)
