@@ -25,7 +25,7 @@ from fieldapp.extensions import db
 from fieldapp.seals.models import Seal, SealUse
 from tests.actas.test_acta_pdf import one_line, pdftotext
 from tests.capture.conftest import LiveServer, business_moment, camera_jpeg
-from tests.capture.flows import attendee, finalize, sign, verify_address
+from tests.capture.flows import attendee, choose, finalize, sign, verify_address
 from tests.capture.test_embargo import add_item, demand_not_paid, fill_item, shot
 
 pytestmark = pytest.mark.browser
@@ -258,3 +258,35 @@ def test_an_ampliacion_after_the_embargo_was_synced_and_its_assignment_left_the_
     assert facts["seizure"]["previously_seized_value"] == "6500"
     assert "prefilled" not in facts
     assert not extension.has_block_findings and not extension.has_warn_findings, extension.findings
+
+
+def test_an_ampliacion_chosen_directly_with_no_embargo_on_the_phone_has_its_value_typed(
+        executor_with_seals, live_server: LiveServer, phone, tmp_path: Path):
+    """The embargo was captured on another phone (or on paper): the executor chooses
+    *Ampliación de embargo* and types the value seized before, which Finalizar requires."""
+    office, _executor_id, assignment_id, _codes = executor_with_seals
+    phone.moment = business_moment(office, time(11, 0))
+    page = phone.open()
+    phone.login(page, "ejecutor1")
+    phone.enroll(page)
+    page.goto(f"{live_server.url}/captura/diligencia?asignacion={assignment_id}")
+    page.click("#arrive-now")
+    page.wait_for_url("**borrador=*")
+    choose(page, "seizure_extension")
+    expect(page.locator("#step-extension")).to_be_visible()
+    expect(page.locator("#step-payment")).to_be_hidden()
+    expect(page.locator("#extension-source")).to_have_text(
+        "No hay un embargo anterior de esta asignación en el teléfono: escriba el valor de lo ya "
+        "embargado según su acta.")
+    expect(page.locator("#previous-value")).to_have_value("")
+    expect(page.locator("#finalize")).to_be_disabled()
+    expect(page.locator("#finalize-status")).to_contain_text(
+        "Anote el valor de lo ya embargado en el embargo anterior")
+    page.fill("#previous-value", "11,500.00")
+    expect(page.locator("[data-money=previous_line]")).to_have_text(
+        "Embargado antes $11,500.00 + en esta ampliación $0.00.")
+    # No earlier embargo known: still one charge for it and one for this ampliación.
+    expect(page.locator("[data-money=secured]")).to_have_text("$14,520.35")
+    expect(page.locator("#sufficiency-bar")).to_have_text(
+        "Embargado $11,500.00 de $14,520.35 · faltan $3,020.35")
+    shot(page, "ampliacion-typed", "#step-extension")

@@ -176,7 +176,9 @@ export async function createSeizure(app) {
     earlier.sort((a, b) => a.finalized_at.localeCompare(b.finalized_at));
     const visits = (d.assignment && d.assignment.visits) || [];
     if (visits.some((v) => v.kind === "payment_demand" && v.id !== d.replaces)) priorDemand = true;
-    for (const v of visits) if (SEIZURE_KINDS.has(v.kind) && v.id !== d.replaces && v.review_state !== "rejected") embargos.add(v.id);
+    for (const v of visits) {
+      if (SEIZURE_KINDS.has(v.kind) && v.id !== d.id && v.id !== d.replaces && v.review_state !== "rejected") embargos.add(v.id);
+    }
     earlierCount = embargos.size;
   }
 
@@ -214,6 +216,7 @@ export async function createSeizure(app) {
     const kept = decimalText(editorValue(PREVIOUS)) === values()["ui.previous_prefilled"];
     const source = (kept && earlier.find((r) => r.id === from)) || null;
     const sealed = [...earlierSeals.keys()];
+    box.classList.toggle("notice", Boolean(source)); // a value taken from a record stands out
     if (source) {
       const goods = (source.payload.facts.seizure.items || []).length;
       box.textContent = `Del ${source.kind === "seizure" ? "embargo" : "ampliación"} capturado en este teléfono el `
