@@ -415,9 +415,10 @@ _MAP_COLUMNS = ("id", "version", "superseded_by_id", "kind", "review_state", "ca
 class MapPoints:
     """The newest ``limit`` filtered diligences that have a GPS fix, read as they are iterated
     (once); ``truncated`` tells afterwards whether there were more (limit + 1 rows read: no
-    count over the whole office). Read a chunk at a time and meant to be serialised point by
-    point, so 2,000 points are never all alive at once: held together they outlive the young
-    GC generations and every few maps Python walks the whole heap (~60 ms in this app)."""
+    count over the whole office). Made one row at a time and meant to be serialised point by
+    point (exports.feature_collection), so 2,000 points are never all alive at once: held
+    together they outlive the young GC generations, and every few maps Python then walks the
+    whole heap (~60 ms in this app)."""
 
     def __init__(self, stmt: Select[Any], limit: int) -> None:
         self._stmt, self._limit = stmt, limit
