@@ -56,3 +56,8 @@ APPOINTED_BY: dict[str, str] = {"executor": "El ejecutor", "office_head": "El je
 MEDIA_ROLES: dict[str, str] = {"facade": "Fachada", "posting": "Citatorio fijado", "signature": "Firma",
                "evidence": "Evidencia", "item": "Bien embargado", "document": "Documento"}
 SEVERITIES: dict[str, str] = {"block": "Impedimento", "warn": "Advertencia"}
+# Fields the phone may prefill that no legal check names (the checks' own field names are in
+# fieldapp.legal.messages.LABELS).
+PREFILLED_FIELDS: dict[str, str] = {
+    "seizure.previously_seized_value": "el valor embargado antes (de la diligencia anterior)",
+}

@@ -27,6 +27,7 @@ from fieldapp.legal.labels import (
     NOT_LOCATED_REASONS,
     PAYMENT_OUTCOMES,
     POSTING_REASONS,
+    PREFILLED_FIELDS,
     SEVERITIES,
     VERIFICATION_METHODS,
     WITNESS_NOTES,
@@ -202,6 +203,9 @@ class FactsReader:
         s.add("Motivo del ejecutor para señalar", EXECUTOR_REASONS.get(z.executor_reason or ""))
         if z.whole_business:
             s.add("Embargo de la negociación completa", "Sí")
+        if z.exempt_goods_noted:  # R-PAE-6: seen at the address and left out
+            s.add("Bienes inembargables encontrados (CFF 157)", "; ".join(
+                c.label if (c := ITEM_CATEGORIES.get(k)) else k for k in z.exempt_goods_noted))
         s.add("Interés fiscal", self.money(z.amount_secured))
         s.add("Valor embargado antes", self.money(z.previously_seized_value))
         if z.custodian:
@@ -273,7 +277,8 @@ class FactsReader:
             label = LABELS.get(f"on_site.{key}") or LABELS.get(key) or key
             s.add(f"Se capturó {label}", self.when(at))
         for key in f.prefilled:
-            s.add("Dato prellenado", LABELS.get(f"on_site.{key}") or LABELS.get(key) or key)
+            s.add("Dato prellenado", LABELS.get(f"on_site.{key}") or LABELS.get(key)
+                  or PREFILLED_FIELDS.get(key) or key)
         return s
 
 

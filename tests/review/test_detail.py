@@ -176,10 +176,13 @@ def test_an_embargo_reads_with_its_goods_witnesses_and_custodian(head, desk):
     facts = seizure_facts(None, None)
     facts["seizure"]["items"][0].update(brand="Nissan", model="NP300", serial_number="3N6AD33A0LK",
                                         condition="Buen estado")
+    facts["seizure"]["exempt_goods_noted"] = ["bed_and_clothing", "trade_tools"]
     html = page_of(head, desk.push("executor", kind="seizure", facts=facts))
     for text in ("Embargo", "La persona con quien se entendió la diligencia", "Bien 1", "Vehículo",
                  "Camioneta Nissan NP300 2020",
                  "Nissan", "3N6AD33A0LK", "Buen estado", "$250,000.00", "Mobiliario y equipo de oficina",
                  "Testigo 1", "Ana Torres Vela (firmó)", "María López Pérez (el propio deudor)",
-                 "El ejecutor", "Av. Juárez 100, bodega", "$120,000.00", "No acreditó el pago"):
+                 "El ejecutor", "Av. Juárez 100, bodega", "$120,000.00", "No acreditó el pago",
+                 "Bienes inembargables encontrados (CFF 157)",
+                 "Lecho cotidiano y vestidos; Instrumentos y útiles indispensables para el oficio"):
         assert text in html, text
