@@ -45,7 +45,6 @@ from fieldapp.review.presenters import (
     seconds_text,
 )
 from fieldapp.review.services import (
-    COUNT_CAP,
     DEFAULT_PAGE_SIZE,
     FINDINGS,
     MAP_LIMIT,
@@ -53,6 +52,7 @@ from fieldapp.review.services import (
     Cursor,
     DiligenceFilter,
     FilterError,
+    configured_count_cap,
     field_people,
     iter_filtered,
     outcome_of,
@@ -116,8 +116,7 @@ def index() -> Response:
     page = None
     if not errors:
         size = int(current_app.config.get("REVIEW_PAGE_SIZE", DEFAULT_PAGE_SIZE))
-        cap = int(current_app.config.get("REVIEW_COUNT_CAP", COUNT_CAP))
-        page = page_of(me.office, flt, after, size, count_cap=cap)
+        page = page_of(me.office, flt, after, size, count_cap=configured_count_cap())
     return render_page_or_fragment(
         "review/diligences.html", "review/_diligence_rows.html", status=400 if errors else 200,
         results=page, after=after, outcome_of=outcome_of, **_filter_context(flt, errors))

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import Select, and_, case, false, func, literal, not_, select, true, tuple_
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
@@ -322,6 +323,17 @@ def page_of(office: Office, flt: DiligenceFilter, after: Cursor | None = None,
     rows = rows[:size]
     next_cursor = Cursor(rows[-1].captured_at, rows[-1].id) if more else None
     return Page(rows, next_cursor, StateCounts(counts_by_state(office, flt, cap=count_cap), count_cap))
+
+
+def configured_count_cap() -> int:
+    """The cap of the counts per review state (REVIEW_COUNT_CAP, default COUNT_CAP)."""
+    return int(current_app.config.get("REVIEW_COUNT_CAP", COUNT_CAP))
+
+
+def office_state_counts(office: Office) -> StateCounts:
+    """The office's current diligences per review state, capped (the office head's home)."""
+    cap = configured_count_cap()
+    return StateCounts(counts_by_state(office, DiligenceFilter(), cap=cap), cap)
 
 
 def counts_by_state(office: Office, flt: DiligenceFilter, *, cap: int | None = None) -> dict[str, int]:

@@ -23,7 +23,7 @@ from fieldapp.offices.models import Sector
 from fieldapp.offices.services import office_today
 from fieldapp.portfolio.models import Address, Document
 from fieldapp.review.forms import AssignForm, SectorAssignForm
-from fieldapp.review.services import DiligenceFilter, counts_by_state
+from fieldapp.review.services import office_state_counts
 from fieldapp.web.htmx import render_page_or_fragment
 from fieldapp.web.loading import get_in_office_or_404
 
@@ -78,7 +78,7 @@ def home() -> str:
         ).all()
     )
     late = overdue(me.office_id, office_today(me.office))
-    to_review = counts_by_state(me.office, DiligenceFilter())
+    to_review = office_state_counts(me.office)  # capped, as on the review list
     return render_template("review/home.html", counts=counts, statuses=ASSIGNMENT_STATUSES,
                            overdue=late[:10], overdue_count=len(late), to_review=to_review)
 

@@ -373,6 +373,13 @@ def test_counts_per_state_stop_at_the_cap_and_say_so(app, head, desk, varied):
     assert _tab_texts(head.get("/diligencias/", headers=HX).get_data(as_text=True))["received"] == "5"
 
 
+def test_the_office_home_counts_per_state_with_the_same_cap(app, head, varied):
+    home = head.get("/oficina/").get_data(as_text=True)
+    assert "<strong>5</strong> por revisar" in home and "1 aprobadas" in home, home
+    app.config["REVIEW_COUNT_CAP"] = 2
+    assert "<strong>más de 2</strong> por revisar" in head.get("/oficina/").get_data(as_text=True)
+
+
 def test_capped_and_exact_counts_agree_below_the_cap(desk, varied):
     from fieldapp.review.services import DiligenceFilter, counts_by_state
 
