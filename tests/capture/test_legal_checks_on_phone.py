@@ -86,7 +86,13 @@ def test_r_not_6_a_warning_needs_a_reason_which_is_stored_and_sent(
     expect(page.locator("#finalize-status")).to_have_text(
         "Escriba el motivo de 1 advertencia para continuar.")
     reason = "La destinataria se negó; se turna a estrados conforme al CFF 134 III."
-    page.fill("#warn-reasons textarea[data-rule='R-NOT-6']", reason)
+    # Typed key by key, as on a phone: each keystroke is saved and the checks run again, and
+    # the box keeps the focus and every character.
+    box = page.locator("#warn-reasons textarea[data-rule='R-NOT-6']")
+    box.click()
+    box.press_sequentially(reason)
+    expect(box).to_have_value(reason)
+    expect(box).to_be_focused()
     screenshot(page, "form-warning-with-reason")
     record_id = finalize(page)
     expect(page.locator("#warn-reasons textarea")).to_have_value(reason)

@@ -388,6 +388,21 @@ function showFindings(findings) {
   $("findings-warn").replaceChildren(...findingItems(findings.filter((f) => f.severity === "warn")));
 }
 
+// What the user typed as a warning's reason counts at once: a re-render of the findings while
+// the save is still on its way (the checks run again after every answer) must not lose it.
+const typedReasons = new Map();
+
+function reasonFor(rule) {
+  return typedReasons.get(rule) ?? draft.warning_reasons[rule] ?? "";
+}
+
+async function saveReason(rule, text) {
+  typedReasons.set(rule, text);
+  refreshChecks();
+  draft = await write((d) => { d.warning_reasons[rule] = text; });
+  refreshChecks();
+}
+
 function refreshChecks() {
   if (!write) return; // a finalized record shows the findings it was finalized with
   const button = $("finalize");
@@ -409,19 +424,19 @@ function refreshChecks() {
   warnRules = [...new Set(warns.map((f) => f.rule_id))];
   const box = $("warn-reasons");
   const existing = new Map([...box.querySelectorAll("textarea")].map((t) => [t.dataset.rule, t.closest("label")]));
-  box.replaceChildren(...warnRules.map((rule) => existing.get(rule) || fromTemplate("tpl-reason", {
-    rule,
-    input: (t) => {
-      t.dataset.rule = rule;
-      t.value = draft.warning_reasons[rule] || "";
-      t.addEventListener("input", async () => {
-        const text = t.value;
-        draft = await write((d) => { d.warning_reasons[rule] = text; });
-        refreshChecks();
-      });
-    },
-  })));
-  const unexplained = warnRules.filter((r) => !(draft.warning_reasons[r] || "").trim());
+  // Unchanged rules leave the boxes in place: moving a node would take the focus from the one
+  // being typed in.
+  if (existing.size !== warnRules.length || !warnRules.every((r) => existing.has(r))) {
+    box.replaceChildren(...warnRules.map((rule) => existing.get(rule) || fromTemplate("tpl-reason", {
+      rule,
+      input: (t) => {
+        t.dataset.rule = rule;
+        t.value = reasonFor(rule);
+        t.addEventListener("input", () => saveReason(rule, t.value));
+      },
+    })));
+  }
+  const unexplained = warnRules.filter((r) => !reasonFor(r).trim());
   const pending = seizure ? seizure.pendingProblem() : null; // a good half captured, or exempt
   button.disabled = blocks.length > 0 || unexplained.length > 0 || Boolean(pending);
   if (blocks.length) {
@@ -441,8 +456,8 @@ form.addEventListener("submit", async (event) => {
   refreshChecks();
   if ($("finalize").disabled) return;
   const relevant = relevantNames(form);
-  const reasons = Object.fromEntries(warnRules.map((r) => [r, draft.warning_reasons[r].trim()]));
-  draft = await write(() => {});
+  const reasons = Object.fromEntries(warnRules.map((r) => [r, reasonFor(r).trim()]));
+  draft = await write((d) => Object.assign(d.warning_reasons, reasons));
   try {
     const record = await finalizeDraft(db, draft, {
       pack, relevant, warningReasons: reasons,
