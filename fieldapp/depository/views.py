@@ -35,10 +35,6 @@ def _me() -> User:
     return user
 
 
-def _first_error(form: ReceiveForm | ScanForm | CustodyStepForm) -> str:
-    return next(iter(e for errs in form.errors.values() for e in errs), "Revise los datos.")
-
-
 @bp.route("/")
 @allow("supervisor", "admin")
 def index() -> str:
@@ -62,7 +58,7 @@ def receive_goods() -> Response:
                            location=form.location.data)
         db.session.commit()
     else:
-        error = _first_error(form)
+        error = form.first_error()
     return render_page_or_fragment("depository/received.html", "depository/_receive_result.html",
                                    status=422 if error else 200, outcomes=outcomes, error=error,
                                    form=ReceiveForm(formdata=None), hint=CODES_HINT)
@@ -91,7 +87,7 @@ def custody_step(item_id: int) -> Response:
             db.session.rollback()
             error = str(exc)
     else:
-        error = _first_error(form)
+        error = form.first_error()
     return render_page_or_fragment("depository/item.html", "depository/_custody.html",
                                    status=422 if error else 200, item=item, form=form,
                                    error=error)
@@ -139,7 +135,7 @@ def scan_codes(count_id: int) -> Response:
     count = get_in_office_or_404(InventoryCount, count_id)
     form = ScanForm()
     if not form.validate_on_submit():
-        return _inventory_page(count, 422, error=_first_error(form))
+        return _inventory_page(count, 422, error=form.first_error())
     try:
         scanned = scan(count, form.codes.data or "", actor=me)
     except CustodyError as exc:

@@ -291,7 +291,7 @@ def decision(diligence_id: str) -> Response:
             db.session.rollback()
             error = str(exc)
     else:
-        error = " ".join(e for errs in form.errors.values() for e in errs)
+        error = " ".join(form.error_messages())
     if error is not None:
         db.session.refresh(diligence)
         if wants_fragment():

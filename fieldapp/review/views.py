@@ -146,7 +146,7 @@ def assign_document(document_id: int) -> Response:
             db.session.rollback()
             error = str(exc)
     else:
-        error = "; ".join(e for errs in form.errors.values() for e in errs)
+        error = "; ".join(form.error_messages())
     status = 200 if error is None else 422
     if error is None:
         flash(f"Documento {document.folio} asignado.", "success")
@@ -167,9 +167,8 @@ def assign_by_sector() -> Response:
     me = _me()
     form = _sector_form(me)
     if not form.validate_on_submit():
-        for errs in form.errors.values():
-            for e in errs:
-                flash(e, "error")
+        for message in form.error_messages():
+            flash(message, "error")
         return redirect(url_for("review.documents"))
     sector = get_in_office_or_404(Sector, form.sector_id.data)
     user = get_in_office_or_404(User, form.user_id.data)

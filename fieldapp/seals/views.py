@@ -86,7 +86,7 @@ def issue() -> Response:
             db.session.rollback()
             error = str(exc)
     else:
-        error = next(iter(e for errs in form.errors.values() for e in errs), "Revise los datos.")
+        error = form.first_error()
     return render_page_or_fragment("seals/issued.html", "seals/_issue_result.html",
                                    status=201 if sheet else 422, sheet=sheet, error=error,
                                    form=form)
@@ -166,7 +166,7 @@ def void(code: str) -> Response:
             db.session.rollback()
             error = str(exc)
     else:
-        error = next(iter(e for errs in form.errors.values() for e in errs), "Revise los datos.")
+        error = form.first_error()
     return render_page_or_fragment("seals/seal.html", "seals/_seal_status.html",
                                    status=422 if error else 200, seal=seal, void_form=form,
                                    error=error)
