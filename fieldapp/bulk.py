@@ -61,7 +61,8 @@ def _python_default(column: Column[Any]) -> Callable[[], Any]:
         return lambda: default.arg(None)  # type: ignore[attr-defined]
     if default.is_scalar:
         return lambda: default.arg  # type: ignore[attr-defined]
-    raise NotImplementedError(f"COPY cannot apply the SQL default of {column}")
+    # A server-side (SQL) default would need the row to go through INSERT; no bulk table has one.
+    raise TypeError(f"COPY cannot apply the SQL default of {column}")
 
 
 def _processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
