@@ -8,7 +8,10 @@ from __future__ import annotations
 import io
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +79,25 @@ class LiveServer:
             assert self.thread is not None
             self.thread.join(10)
             self.server = None
+
+
+@contextmanager
+def static_server(directory: Path) -> Iterator[str]:
+    """Serves ``directory`` as plain files on 127.0.0.1 (JS run in the browser without the app)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietFileHandler, directory=directory))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class _QuietFileHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
 
 
 def login(page: Page, url: str, username: str, password: str) -> None:

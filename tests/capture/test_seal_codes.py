@@ -9,18 +9,15 @@ from __future__ import annotations
 import base64
 import io
 import random
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 import qrcode
 from playwright.sync_api import Browser, Page
 
 from fieldapp.seals.codes import check_character, normalise, parse, seal_code
+from tests.live import static_server
 
 pytestmark = pytest.mark.browser
 
@@ -28,20 +25,10 @@ STATIC = Path(__file__).resolve().parents[2] / "static"
 ALPHABET36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def static_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=STATIC))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with static_server(STATIC) as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,11 +8,8 @@ these tests fail, they do not skip.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import datetime
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +28,7 @@ from tests.legal.vectors import (
     pack_calendar,
     pack_for,
 )
+from tests.live import static_server
 
 pytestmark = pytest.mark.browser
 
@@ -69,20 +67,10 @@ async ({packs, factCases, fnCases}) => {
 """
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def static_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=STATIC))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with static_server(STATIC) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
