@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from fieldapp.diligences.models import Diligence
 from fieldapp.diligences.services import stored_record_matches
 from fieldapp.extensions import db
-from fieldapp.legal.costs import CHARGEABLE_ACTS, NoCostBracket, bracket_on, diligence_costs
+from fieldapp.legal.costs import CHARGED_ACTS, NoCostBracket, bracket_on, diligence_costs
 from fieldapp.legal.facts import (
     EXECUTOR_KINDS,
     Attendee,
@@ -73,10 +73,6 @@ MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agost
           "septiembre", "octubre", "noviembre", "diciembre"]
 NO = "No consta"
 
-# Which acts of CFF 150 a diligence kind carries (R-PAE-3: one charge per diligence).
-CHARGED_ACTS = {"payment_demand": ("payment_demand",),
-                "seizure": ("payment_demand", "seizure"),
-                "seizure_extension": ("seizure",)}
 ON_SITE_LABELS = {
     "attendee.name": "Nombre de quien atiende",
     "attendee.id_number": "Identificación de quien atiende",
@@ -575,7 +571,7 @@ def _seizure_sections(s: Seizure) -> list[Section | None]:
 def _costs_section(diligence: Diligence, facts: DiligenceFacts, tz: ZoneInfo) -> Section | None:
     # R-PAE-3: 2 % of the credits, clamped to the bracket in force, once per diligence.
     acts = CHARGED_ACTS.get(diligence.kind)
-    if not acts or not set(acts) <= CHARGEABLE_ACTS:
+    if not acts:
         return None
     started = facts.started_at or diligence.captured_at
     day = _local(started, tz).date()

@@ -15,6 +15,13 @@ from decimal import ROUND_HALF_UP, Decimal
 CENT = Decimal("0.01")
 DEFAULT_RATE = Decimal("0.02")
 CHARGEABLE_ACTS = frozenset({"payment_demand", "seizure", "auction"})
+# Which of those acts a diligence kind carries (R-PAE-3: one charge per diligence; an
+# ampliación is an embargo act, CFF 150 II). The phone's seizure.js charges the same way.
+CHARGED_ACTS: dict[str, tuple[str, ...]] = {
+    "payment_demand": ("payment_demand",),
+    "seizure": ("payment_demand", "seizure"),
+    "seizure_extension": ("seizure",),
+}
 NOTE_2026 = ("Importes 2026 calculados con el factor 1.1321 del Anexo 5 de la RMF 2026: "
              "la oficina debe confirmarlos con el área jurídica.")
 

@@ -81,3 +81,9 @@ def test_cost_brackets_refuse_nonsense() -> None:
     with pytest.raises(ValueError):
         enforcement_costs(D("-1"), date(2026, 1, 1))
     assert [b.valid_from for b in DEFAULT_COST_TABLE] == [date(2023, 1, 1), date(2026, 1, 1)]
+
+
+def test_R_PAE_3_every_act_a_diligence_kind_charges_is_chargeable():
+    from fieldapp.legal.costs import CHARGEABLE_ACTS, CHARGED_ACTS
+
+    assert all(set(acts) <= CHARGEABLE_ACTS for acts in CHARGED_ACTS.values())

@@ -7,7 +7,7 @@
 // 154): a later diligence on the same assignment that seizes more goods. It carries the value
 // already seized (seizure.previously_seized_value, taken from this phone's earlier embargo of
 // the assignment when it has one), counts it in the sufficiency, charges one more enforcement
-// cost (the acta's CHARGED_ACTS: an extension is an embargo act, CFF 150 II) and refuses the
+// cost (fieldapp/legal/costs.py CHARGED_ACTS: an extension is an embargo act, CFF 150 II) and refuses the
 // seals of the earlier embargo's goods.
 //
 // The good being captured lives under ui.item.* (saved with the draft, never in the acta);
@@ -620,7 +620,7 @@ export async function createSeizure(app) {
     const base = credits.reduce((sum, c) => sum + (cents(pack.cost_base === "principal" ? c.principal : c.total) ?? 0n), 0n);
     // One charge per diligence (R-PAE-3): this one; a requerimiento made as its own diligence;
     // for an ampliación, each earlier embargo of the assignment too (an extension is an embargo
-    // act, CFF 150 II, as fieldapp/actas/services.py CHARGED_ACTS charges it).
+    // act, CFF 150 II, as fieldapp/legal/costs.py CHARGED_ACTS charges it).
     const extension = isExtension();
     const charges = 1 + (priorDemand ? 1 : 0) + (extension ? Math.max(1, earlierCount) : 0);
     let perCharge = null;
