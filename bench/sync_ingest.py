@@ -1,28 +1,43 @@
-"""Sync ingest benchmark: N simulated phones push diligence records and upload photos over
-real HTTP to a real server (gunicorn, several workers) on a fresh PostgreSQL database.
+"""Sync ingest benchmark: 8 simulated phones send what a notifier's phone sends — records in the
+phone's batches of 20, each with its photos and signature — over real HTTP to the app as
+`fieldapp serve` runs it (gunicorn) on a fresh PostgreSQL database, then every stored record and
+file is read back and checked against what was sent.
 
-    python bench/sync_ingest.py
-    python bench/sync_ingest.py --phones 8 --batches 10 --batch-size 50 --photos 320 --workers 4
+    python bench/sync_ingest.py                      # an empty store
+    python bench/sync_ingest.py --preload 1000000    # after 1,000,000 diligences of other offices
+    python bench/sync_ingest.py --profile            # also cProfile of each worker (server side)
 
-Two phases, each timed from the first request to the last answer:
-1. records: every phone pushes its batches (clean citatorios, each listing a façade photo and a
-   signature) → diligences/s and the p95 latency of a batch;
-2. photos: the phones upload the 1600 px JPEG façade photos of the first records → photos/s.
+What each phone sends, as static/js/capture/sync.js does: `POST /push` with up to 20 records
+(JSON.stringify: compact UTF-8 JSON, gzip-compressed by CompressionStream, `Content-Encoding:
+gzip`), then `PUT /media/<sha256>` of each file those records name, one after the other. Each
+record is a clean citatorio (tests/sync/helpers.py) listing a façade photo, an evidence photo
+(JPEG, 1600 px long edge — the default office setting — quality 0.7, about 250 KB, each one
+different) and a signature (PNG of a pad's strokes); each record chains to the phone's
+previous one. A submission is a record with all its files stored.
 
-Bytes on the wire ÷ payload bytes: every byte of every request and answer (request line,
-headers, bodies as sent, gzip where used) over the bytes the phones had to deliver (the records'
-JSON and the photos). Goals on this 2-core machine: ≥ 500 diligences/s, ≥ 50 photos/s, ≤ 1.05.
+Printed: submissions/s and photos/s (wall time from the first request to the last answer),
+p50/p95 of a push and of a file PUT, bytes on the wire ÷ payload (every byte of every request
+and answer — request line, headers, bodies as sent — over the JSON the phones held and their
+files), and CPU seconds per submission of the server's processes (gunicorn master and workers)
+and of the PostgreSQL backends connected to the benchmark's database, read from /proc. Then the
+read-back: every record's row, its stored content's hash, completeness, and every file's bytes
+on disk hashed again.
+
+The machine is shared: the load average before the run is printed; figures taken while other
+work runs are lower and noisier than on a quiet machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gzip
 import hashlib
 import http.client
 import io
 import json
 import os
+import pstats
 import random
 import signal
 import socket
@@ -41,7 +56,7 @@ from typing import Any
 
 from flask_migrate import upgrade
 from PIL import Image, ImageDraw
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -50,14 +65,21 @@ from fieldapp import create_app  # noqa: E402
 from fieldapp.assignments.models import Assignment  # noqa: E402
 from fieldapp.auth.models import User  # noqa: E402
 from fieldapp.devices.services import enroll_device  # noqa: E402
+from fieldapp.diligences.models import Diligence  # noqa: E402
 from fieldapp.diligences.records import content_hash, format_timestamp  # noqa: E402
 from fieldapp.extensions import db  # noqa: E402
+from fieldapp.media.models import MediaBlob  # noqa: E402
 from fieldapp.offices.models import Office  # noqa: E402
 from fieldapp.portfolio.models import Address, Credit, Debtor, Document  # noqa: E402
 from tests.sync.helpers import CITATORIO_FACTS  # noqa: E402
 
-GOALS = {"diligences_per_s": 500, "photos_per_s": 50, "wire_ratio": 1.05}
+# Issue 17's targets on this 2-core machine (20-record pushes, 8 phones).
+GOALS = {"submissions_per_s": 75.0, "push_p95_ms": 300.0, "cpu_per_submission": 0.025}
 API = "/api/sync/v1"
+PHONE_BATCH = 20  # BATCH_SIZE in static/js/capture/sync.js
+LONG_EDGE = 1600  # the office's default photo_long_edge
+ROLES = ("facade", "evidence", "signature")  # the files of each record, in this order
+PHONE_GZIP_LEVEL = 6  # CompressionStream("gzip") uses zlib's default level
 
 
 # Wire accounting ------------------------------------------------------------------------------
@@ -76,21 +98,28 @@ class CountingConnection(http.client.HTTPConnection):
 
 
 @dataclass
+class Batch:
+    body: bytes  # as sent (gzip)
+    plain_bytes: int  # the JSON the phone held
+    files: list[tuple[str, str, bytes]]  # (sha256, content type, bytes) the records name
+
+
+@dataclass
 class Phone:
     token: str
     assignments: list[int]
-    batches: list[bytes] = field(default_factory=list)  # request bodies as sent
-    payload_bytes: int = 0
-    photos: list[tuple[str, bytes]] = field(default_factory=list)
+    batches: list[Batch] = field(default_factory=list)
+    records: dict[str, str] = field(default_factory=dict)  # id → content_hash
+    files: dict[str, bytes] = field(default_factory=dict)  # sha256 → bytes
 
 
 @dataclass
 class Tally:
     wire: int = 0
-    payload: int = 0
-    latencies: list[float] = field(default_factory=list)
+    push_times: list[float] = field(default_factory=list)
+    put_times: list[float] = field(default_factory=list)
     accepted: int = 0
-    stored_photos: int = 0
+    stored_files: int = 0
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -112,66 +141,118 @@ def request(conn: CountingConnection, method: str, path: str, body: bytes,
     return response.status, raw, wire
 
 
-# Data -----------------------------------------------------------------------------------------
-
-def photo(seed: int) -> bytes:
-    """A 1600×1200 JPEG at quality 70, as the phone sends: smooth shapes and some texture
-    (about the size of a downscaled phone photo)."""
-    rng = random.Random(seed)
-    base = Image.effect_noise((200, 150), 40).convert("RGB").resize((1600, 1200), Image.BICUBIC)
-    draw = ImageDraw.Draw(base)
-    for _ in range(12):
-        x, y = rng.randrange(1600), rng.randrange(1200)
-        draw.rectangle((x, y, x + rng.randrange(80, 500), y + rng.randrange(60, 400)),
-                       fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
-    grain = Image.effect_noise((1600, 1200), 12).convert("RGB")
-    out = io.BytesIO()
-    Image.blend(base, grain, 0.15).save(out, "JPEG", quality=70)
-    return out.getvalue()
 
 
-def signature(seed: int) -> bytes:
-    image = Image.new("L", (600, 200), 255)
+# What the phones hold ---------------------------------------------------------------------------
+
+def base_photos(count: int) -> list[bytes]:
+    """Distinct scenes at the phone's long edge and JPEG quality (0.7): flat areas, edges and
+    sensor grain, about 250 KB each like a downscaled phone photo."""
+    out = []
+    for seed in range(count):
+        rng = random.Random(seed)
+        size = (LONG_EDGE, LONG_EDGE * 3 // 4)
+        image = Image.effect_noise((size[0] // 8, size[1] // 8), 50).convert("RGB")
+        image = image.resize(size, Image.BICUBIC)
+        draw = ImageDraw.Draw(image)
+        for _ in range(30):
+            x, y = rng.randrange(size[0]), rng.randrange(size[1])
+            draw.rectangle((x, y, x + rng.randrange(40, 400), y + rng.randrange(30, 300)),
+                           fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+        grain = Image.effect_noise(size, 30).convert("RGB")
+        buffer = io.BytesIO()
+        Image.blend(image, grain, 0.22).save(buffer, "JPEG", quality=70)
+        out.append(buffer.getvalue())
+    return out
+
+
+def unique_jpeg(base: bytes, tag: str) -> bytes:
+    """The same picture with a comment segment after SOI: a valid JPEG with its own hash, which
+    the server decodes in full like any other."""
+    comment = tag.encode()
+    return base[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + base[2:]
+
+
+def signature(rng: random.Random) -> bytes:
+    """A signature pad's PNG (the phone's canvas, 2 px strokes on white)."""
+    image = Image.new("RGB", (600, 200), "white")
     draw = ImageDraw.Draw(image)
-    rng = random.Random(seed)
-    points = [(rng.randrange(600), rng.randrange(200)) for _ in range(12)]
-    draw.line(points, fill=0, width=3)
-    out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
-    return out.getvalue()
+    for _ in range(3):
+        points = [(rng.randrange(600), rng.randrange(40, 160)) for _ in range(14)]
+        draw.line(points, fill="black", width=2)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
 
 
-def record(assignment_id: int, previous: str | None, facade: bytes, sign: bytes) -> dict[str, Any]:
+def record(assignment_id: int, previous: str | None,
+           files: list[tuple[str, str, bytes]]) -> dict[str, Any]:
     body = {
         "id": str(uuid.uuid4()), "kind": "citatorio", "assignment_id": assignment_id,
         "captured_at": "2026-03-10T18:41:07.250Z",
         "gps": {"latitude": 20.6767 + random.random() / 1000, "longitude": -103.3475,
                 "accuracy_m": 8.0, "fix_at": "2026-03-10T17:56:02.000Z"},
         "facts": CITATORIO_FACTS,
-        "media": [{"sha256": hashlib.sha256(facade).hexdigest(), "bytes": len(facade),
-                   "type": "image/jpeg", "role": "facade"},
-                  {"sha256": hashlib.sha256(sign).hexdigest(), "bytes": len(sign),
-                   "type": "image/png", "role": "signature"}],
+        "media": [{"sha256": sha, "bytes": len(data), "type": kind, "role": role}
+                  for (sha, kind, data), role in zip(files, ROLES, strict=True)],
         "previous_hash": previous, "replaces": None,
     }
     body["content_hash"] = content_hash(body)
     return body
 
 
-def seed(url: str, phones: int, assignments_each: int, media_root: str) -> list[Phone]:
+def phone_json(value: Any) -> bytes:
+    """JSON.stringify: no spaces, non-ASCII as UTF-8."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def prepare(phones: list[Phone], records_each: int, salt: str = "") -> None:
+    bases = base_photos(12)
+    rng = random.Random(salt + "17")
+    for p, phone in enumerate(phones):
+        previous = None
+        pending: list[dict[str, Any]] = []
+        for r in range(records_each):
+            facade = unique_jpeg(bases[(p + r) % len(bases)], f"{salt}{p}-{r}-facade")
+            evidence = unique_jpeg(bases[(p + r + 5) % len(bases)], f"{salt}{p}-{r}-evidence")
+            files = [(hashlib.sha256(d).hexdigest(), t, d) for d, t in
+                     ((facade, "image/jpeg"), (evidence, "image/jpeg"), (signature(rng), "image/png"))]
+            rec = record(phone.assignments[r % len(phone.assignments)], previous, files)
+            previous = rec["content_hash"]
+            phone.records[rec["id"]] = rec["content_hash"]
+            phone.files.update({sha: data for sha, _, data in files})
+            pending.append(rec)
+            if len(pending) == PHONE_BATCH or r == records_each - 1:
+                plain = phone_json({"device_time": format_timestamp(datetime.now(UTC)), "records": pending})
+                batch_files = [(m["sha256"], m["type"], phone.files[m["sha256"]])
+                               for rec_ in pending for m in rec_["media"]]
+                phone.batches.append(Batch(gzip.compress(plain, PHONE_GZIP_LEVEL), len(plain), batch_files))
+                pending = []
+
+
+# The database -----------------------------------------------------------------------------------
+
+def seed(url: str, phones: int, assignments_each: int, media_root: str, preload: int) -> list[Phone]:
     app = create_app({"FIELDAPP_ENV": "development", "SQLALCHEMY_DATABASE_URI": url,
                       "SECRET_KEY": "bench", "MEDIA_ROOT": media_root})
     with app.app_context():
         upgrade()
+        if preload:
+            sys.path.insert(0, str(ROOT / "bench"))
+            import review_list  # the review bench's million diligences, in three other offices
+
+            print(f"preloading {preload:,} diligences …", flush=True)
+            seconds = review_list.build(preload)
+            print(f"  {seconds:.0f} s", flush=True)
         office = Office(code="BENCH", name="Subdelegación de prueba", state="Jalisco")
         db.session.add(office)
         db.session.flush()
-        password_hash = User(username="x", full_name="x", role="notifier", office=office)
-        password_hash.set_password("clave-segura-1")
+        template = User(username="x", full_name="x", role="notifier", office=office)
+        template.set_password("clave-segura-1")
         out = []
         for p in range(phones):
             user = User(office=office, username=f"notificador{p}", full_name=f"Notificador {p}",
-                        role="notifier", password_hash=password_hash.password_hash,
+                        role="notifier", password_hash=template.password_hash,
                         credential_number=f"NOT-{p:04d}", credential_valid_until=date(2026, 12, 31))
             db.session.add(user)
             ids = []
@@ -201,7 +282,38 @@ def seed(url: str, phones: int, assignments_each: int, media_root: str) -> list[
     return out
 
 
-# The server ---------------------------------------------------------------------------------
+def read_back(url: str, media_root: str, phones: list[Phone]) -> list[str]:
+    """Every record and file as stored, checked against what the phones sent."""
+    app = create_app({"FIELDAPP_ENV": "development", "SQLALCHEMY_DATABASE_URI": url,
+                      "SECRET_KEY": "bench", "MEDIA_ROOT": media_root})
+    problems: list[str] = []
+    with app.app_context():
+        sent = {rid: h for phone in phones for rid, h in phone.records.items()}
+        stored = {d.id: d for d in db.session.scalars(
+            select(Diligence).where(Diligence.id.in_(list(sent))))}
+        for rid, expected in sent.items():
+            d = stored.get(rid)
+            if d is None:
+                problems.append(f"record {rid} not stored")
+            elif d.content_hash != expected or content_hash(d.content) != expected:
+                problems.append(f"record {rid}: stored content does not give the phone's hash")
+            elif not d.complete:
+                problems.append(f"record {rid}: not complete")
+        files = {sha: data for phone in phones for sha, data in phone.files.items()}
+        rows = {b.sha256: b for b in db.session.scalars(
+            select(MediaBlob).where(MediaBlob.sha256.in_(list(files))))}
+        for sha, data in files.items():
+            path = Path(media_root) / sha[:2] / sha
+            if sha not in rows or rows[sha].bytes != len(data):
+                problems.append(f"file {sha[:12]}: no row or wrong size")
+            elif not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != sha:
+                problems.append(f"file {sha[:12]}: bytes on disk do not give its hash")
+        db.session.remove()
+        db.engine.dispose()
+    return problems
+
+
+# The server -------------------------------------------------------------------------------------
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -209,98 +321,112 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_gunicorn(url: str, media_root: str, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
+def start_server(url: str, media_root: str, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
+    """`fieldapp serve` (gunicorn, its access log included) with production settings."""
     port = free_port()
     env = {**os.environ, "FIELDAPP_ENV": "production", "SECRET_KEY": "bench-" + uuid.uuid4().hex,
-           "DATABASE_URL": url, "MEDIA_ROOT": media_root}
+           "DATABASE_URL": url, "MEDIA_ROOT": media_root, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads),
-         "-k", "gthread", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "fieldapp:create_app()"],
+        [sys.executable, "-c", "from fieldapp.cli import main; main()", "serve", "--port", str(port),
+         "--workers", str(workers), "--threads", str(threads)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 break
         except OSError:
             if process.poll() is not None:
-                message = process.stderr.read().decode() if process.stderr else "gunicorn died"
+                message = process.stderr.read().decode() if process.stderr else "the server died"
                 raise RuntimeError(message) from None
             time.sleep(0.2)
-    # Every worker imports the app lazily on its first request: warm them all up.
-    for _ in range(workers * 3):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for _ in range(workers * 4):  # every worker imports the app and opens its pool first
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         conn.request("GET", f"{API}/openapi.json")
         conn.getresponse().read()
         conn.close()
     return process, port
 
 
-def cpu_seconds() -> dict[str, float]:
-    """CPU time used so far by gunicorn, PostgreSQL and everything else on the machine."""
-    tick = os.sysconf("SC_CLK_TCK")
-    out = {"gunicorn": 0.0, "postgres": 0.0, "other": 0.0}
+def _cpu_of(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(root: int) -> list[int]:
+    parents: dict[int, int] = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            parents[int(pid)] = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError):
             continue
-        used = (int(fields[11]) + int(fields[12])) / tick
-        kind = ("gunicorn" if b"gunicorn" in cmdline else
-                "postgres" if cmdline.startswith(b"postgres") else "other")
-        out[kind] += used
-    return out
+    tree, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        tree += frontier
+    return tree
 
 
-def cpu_share(before: dict[str, float], after: dict[str, float]) -> str:
-    return ", ".join(f"{k} {after[k] - before[k]:.1f} s" for k in before)
+def backends(admin: Any, name: str) -> list[int]:
+    with admin.connect() as conn:
+        found = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+        return list(found.scalars())
 
 
-# Phases -------------------------------------------------------------------------------------
+@dataclass
+class CpuSnapshot:
+    app: dict[int, float]
+    database: dict[int, float]
 
-def push_phase(port: int, phones: list[Phone], use_gzip: bool, tally: Tally) -> float:
-    def run(phone: Phone) -> None:
-        conn = CountingConnection("127.0.0.1", port, timeout=120)
-        headers = {"Authorization": f"Bearer {phone.token}", "Content-Type": "application/json",
-                   "Accept-Encoding": "gzip"}
-        if use_gzip:
-            headers["Content-Encoding"] = "gzip"
-        for body in phone.batches:
+    @classmethod
+    def take(cls, server: int, admin: Any, name: str) -> CpuSnapshot:
+        return cls({pid: _cpu_of(pid) for pid in process_tree(server)},
+                   {pid: _cpu_of(pid) for pid in backends(admin, name)})
+
+    def since(self, before: CpuSnapshot) -> tuple[float, float]:
+        # A backend or worker that appeared during the run counts from zero.
+        app = sum(v - before.app.get(pid, 0.0) for pid, v in self.app.items())
+        database = sum(v - before.database.get(pid, 0.0) for pid, v in self.database.items())
+        return app, database
+
+
+# The phones -------------------------------------------------------------------------------------
+
+def sync_phone(port: int, phone: Phone, tally: Tally) -> None:
+    """What sync.js does for a day's records: push a batch, then PUT each file it names."""
+    conn = CountingConnection("127.0.0.1", port, timeout=300)
+    auth = {"Authorization": f"Bearer {phone.token}", "Accept": "application/json"}
+    for batch in phone.batches:
+        headers = {**auth, "Content-Type": "application/json", "Content-Encoding": "gzip"}
+        started = time.perf_counter()
+        status, answer, wire = request(conn, "POST", f"{API}/push", batch.body, headers)
+        elapsed = time.perf_counter() - started
+        results = json.loads(answer)["results"] if status == 200 else []
+        with tally.lock:
+            tally.wire += wire
+            tally.push_times.append(elapsed)
+            tally.accepted += sum(r["status"] == "accepted" for r in results)
+            if status != 200 or any(r["status"] != "accepted" for r in results):
+                tally.errors.append(f"push {status}: {answer[:300]!r}")
+        for sha, kind, data in batch.files:
             started = time.perf_counter()
-            status, answer, wire = request(conn, "POST", f"{API}/push", body, headers)
+            status, answer, wire = request(conn, "PUT", f"{API}/media/{sha}", data,
+                                           {**auth, "Content-Type": kind})
             elapsed = time.perf_counter() - started
-            results = json.loads(answer)["results"] if status == 200 else []
             with tally.lock:
                 tally.wire += wire
-                tally.latencies.append(elapsed)
-                tally.accepted += sum(r["status"] == "accepted" for r in results)
-                if status != 200:
-                    tally.errors.append(f"push {status}: {answer[:200]!r}")
-        conn.close()
-
-    return _timed(run, phones)
+                tally.put_times.append(elapsed)
+                tally.stored_files += status == 201
+                if status != 201:
+                    tally.errors.append(f"media {status}: {answer[:300]!r}")
+    conn.close()
 
 
-def photo_phase(port: int, phones: list[Phone], tally: Tally) -> float:
-    def run(phone: Phone) -> None:
-        conn = CountingConnection("127.0.0.1", port, timeout=120)
-        for sha, data in phone.photos:
-            headers = {"Authorization": f"Bearer {phone.token}", "Content-Type": "image/jpeg"}
-            status, answer, wire = request(conn, "PUT", f"{API}/media/{sha}", data, headers)
-            with tally.lock:
-                tally.wire += wire
-                tally.stored_photos += status == 201
-                if status not in (200, 201):
-                    tally.errors.append(f"media {status}: {answer[:200]!r}")
-        conn.close()
-
-    return _timed(run, phones)
-
-
-def _timed(run: Any, phones: list[Phone]) -> float:
-    threads = [threading.Thread(target=run, args=(p,)) for p in phones]
+def run_phones(port: int, phones: list[Phone], tally: Tally) -> float:
+    threads = [threading.Thread(target=sync_phone, args=(port, p, tally)) for p in phones]
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -309,20 +435,83 @@ def _timed(run: Any, phones: list[Phone]) -> float:
     return time.perf_counter() - started
 
 
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
+def profile_in_process(url: str, media_root: str, phones: list[Phone], top: int) -> None:
+    """cProfile of the server side of a few phones' syncs (Flask's test client, one thread, same
+    database): where a submission's CPU goes inside the app, HTTP parsing aside."""
+    app = create_app({"FIELDAPP_ENV": "production", "SQLALCHEMY_DATABASE_URI": url,
+                      "SECRET_KEY": "bench", "MEDIA_ROOT": media_root})
+    client = app.test_client()
+    profiler = cProfile.Profile(time.process_time)  # CPU time: waits on PostgreSQL left out
+    count = 0
+    for n, phone in enumerate(phones):
+        auth = {"Authorization": f"Bearer {phone.token}", "Accept": "application/json"}
+        for batch in phone.batches:
+            if n:  # the first phone warms the app up (SQL compilation caches, imports)
+                profiler.enable()
+                count += len(batch.files) // len(ROLES)
+            client.post(f"{API}/push", data=batch.body, headers={**auth, "Content-Encoding": "gzip"},
+                        content_type="application/json")
+            for sha, kind, data in batch.files:
+                client.put(f"{API}/media/{sha}", data=data, headers=auth, content_type=kind)
+            profiler.disable()
+    stats = pstats.Stats(profiler)
+    print(f"\ncProfile (CPU time) of {count} submissions in process, top {top}:")
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    print(f"CPU s per submission in process (cProfile's own overhead included): "
+          f"{stats.total_tt / max(count, 1):.4f}")
+    dump = Path(tempfile.gettempdir()) / "sync_ingest.prof"
+    stats.dump_stats(dump)
+    print(f"whole profile: {dump} (python -m pstats)")
+
+
+# Report -----------------------------------------------------------------------------------------
+
+def p(values: list[float], q: int) -> float:
+    """The q-th percentile (q in 1…99)."""
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100)[q - 1]
+
+
+def report(args: argparse.Namespace, phones: list[Phone], tally: Tally, seconds: float,
+           cpu: tuple[float, float], load: float, problems: list[str]) -> None:
+    submissions = sum(len(ph.records) for ph in phones)
+    files = [d for ph in phones for d in ph.files.values()]
+    photos = [d for d in files if d[:2] == b"\xff\xd8"]
+    payload = sum(b.plain_bytes for ph in phones for b in ph.batches) + sum(len(d) for d in files)
+    app_cpu, db_cpu = cpu
+    print()
+    print(f"{args.phones} phones × {args.records} records, pushes of {PHONE_BATCH} (gzip), "
+          f"{len(photos)} JPEG ({statistics.mean(len(d) for d in photos) / 1024:.0f} KB mean) "
+          f"and {len(files) - len(photos)} PNG signatures; fieldapp serve {args.workers}×{args.threads}; "
+          f"PostgreSQL with {args.preload:,} diligences before")
+    print(f"submissions/s      {submissions / seconds:8.1f}   (goal ≥ {GOALS['submissions_per_s']:.0f}; "
+          f"{tally.accepted} records accepted, {tally.stored_files} files stored in {seconds:.1f} s)")
+    print(f"photos/s           {len(photos) / seconds:8.1f}")
+    print(f"push of 20         p50 {p(tally.push_times, 50) * 1000:6.0f} ms   p95 "
+          f"{p(tally.push_times, 95) * 1000:6.0f} ms   (goal p95 ≤ {GOALS['push_p95_ms']:.0f} ms)")
+    print(f"file PUT           p50 {p(tally.put_times, 50) * 1000:6.0f} ms   p95 "
+          f"{p(tally.put_times, 95) * 1000:6.0f} ms")
+    print(f"wire ÷ payload     {tally.wire / payload:8.3f}   ({tally.wire:,} / {payload:,} bytes)")
+    print(f"CPU s/submission   app {app_cpu / submissions:.4f} + PostgreSQL {db_cpu / submissions:.4f} "
+          f"= {(app_cpu + db_cpu) / submissions:.4f}   (goal ≤ {GOALS['cpu_per_submission']})")
+    print(f"load average before the run: {load:.2f} ({os.cpu_count()} cores)")
+    print(f"read back: {submissions} records and {len(files)} files "
+          + ("all as sent" if not problems else f"— {len(problems)} PROBLEMS"))
+    for line in (problems + tally.errors)[:8]:
+        print("  ", line)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--phones", type=int, default=8)
-    parser.add_argument("--batches", type=int, default=10, help="batches per phone")
-    parser.add_argument("--batch-size", type=int, default=50)
-    parser.add_argument("--photos", type=int, default=320, help="JPEG photos uploaded in phase 2")
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--no-gzip", action="store_true", help="send push bodies uncompressed")
+    parser.add_argument("--records", type=int, default=40, help="records per phone")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (as fieldapp serve)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (as fieldapp serve)")
+    parser.add_argument("--preload", type=int, default=0, help="diligences stored before the run")
+    parser.add_argument("--profile", action="store_true", help="then cProfile the server side in process")
     parser.add_argument("--pg-url", default=os.environ.get("FIELDAPP_TEST_PG_URL",
                                                            "postgresql://postgres@127.0.0.1:5432"))
     args = parser.parse_args()
@@ -332,73 +521,37 @@ def main() -> int:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = f"{args.pg_url}/{name}"
-    workdir = Path(tempfile.mkdtemp(prefix="sync-bench-"))
-    media_root = str(workdir / "media")
+    media_root = str(Path(tempfile.mkdtemp(prefix="sync-bench-")) / "media")
     server = None
     try:
         print(f"seeding {args.phones} phones on {name} …", flush=True)
-        phones = seed(url, args.phones, 20, media_root)
-        print("making photos and batches …", flush=True)
-        per_phone_photos = -(-args.photos // args.phones)
-        for p, phone in enumerate(phones):
-            previous = None
-            for b in range(args.batches):
-                records = []
-                for r in range(args.batch_size):
-                    n = (p * args.batches + b) * args.batch_size + r
-                    first = b == 0 and r < per_phone_photos
-                    facade = photo(n) if first else f"facade-{n}".encode()
-                    rec = record(phone.assignments[n % len(phone.assignments)], previous, facade,
-                                 f"signature-{n}".encode() if not first else signature(n))
-                    previous = rec["content_hash"]
-                    records.append(rec)
-                    if first:
-                        phone.photos.append((rec["media"][0]["sha256"], facade))
-                body = json.dumps({"device_time": format_timestamp(datetime.now(UTC)),
-                                   "records": records}, ensure_ascii=False).encode()
-                phone.payload_bytes += len(body)
-                phone.batches.append(body if args.no_gzip else gzip.compress(body, 6))
-        payload = sum(p.payload_bytes for p in phones) + sum(len(d) for p in phones for _, d in p.photos)
-        print(f"starting gunicorn ({args.workers} workers × {args.threads} threads) …", flush=True)
-        server, port = start_gunicorn(url, media_root, args.workers, args.threads)
-        tally = Tally(payload=payload)
-        load_before = os.getloadavg()[0]
-        cpu0 = cpu_seconds()
-        push_seconds = push_phase(port, phones, not args.no_gzip, tally)
-        cpu1 = cpu_seconds()
-        photo_seconds = photo_phase(port, phones, tally) if any(p.photos for p in phones) else 0.0
-        cpu2 = cpu_seconds()
+        phones = seed(url, args.phones, 20, media_root, args.preload)
+        print("making records, photos and signatures …", flush=True)
+        prepare(phones, args.records)
+        print(f"starting fieldapp serve ({args.workers} workers × {args.threads} threads) …", flush=True)
+        server, port = start_server(url, media_root, args.workers, args.threads)
+        tally = Tally()
+        load = os.getloadavg()[0]
+        before = CpuSnapshot.take(server.pid, admin, name)
+        seconds = run_phones(port, phones, tally)
+        cpu = CpuSnapshot.take(server.pid, admin, name).since(before)
+        server.send_signal(signal.SIGTERM)
+        server.wait(60)
+        server = None
+        problems = read_back(url, media_root, phones)
+        report(args, phones, tally, seconds, cpu, load, problems)
+        if args.profile:
+            fresh = [Phone(ph.token, ph.assignments) for ph in phones[:3]]
+            prepare(fresh, PHONE_BATCH, salt="profile-")
+            profile_in_process(url, media_root, fresh, 30)
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
-            server.wait(30)
+            server.wait(60)
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-    diligences = args.phones * args.batches * args.batch_size
-    photos = sum(len(p.photos) for p in phones)
-    rate_d = tally.accepted / push_seconds
-    rate_p = tally.stored_photos / photo_seconds if photo_seconds else 0.0
-    ratio = tally.wire / tally.payload
-    jpeg_kb = statistics.mean([len(d) for p in phones for _, d in p.photos] or [0]) / 1024
-    print()
-    print(f"phones {args.phones}, batches of {args.batch_size}, gunicorn {args.workers}×{args.threads}, "
-          f"PostgreSQL, push bodies {'plain' if args.no_gzip else 'gzip'}")
-    print(f"diligences      {tally.accepted}/{diligences} accepted in {push_seconds:.1f} s")
-    print(f"diligences/s    {rate_d:8.0f}   (goal ≥ {GOALS['diligences_per_s']})")
-    print(f"p95 batch       {p95(tally.latencies) * 1000:8.0f} ms (median "
-          f"{statistics.median(tally.latencies) * 1000:.0f} ms)")
-    print(f"photos          {tally.stored_photos}/{photos} stored in {photo_seconds:.1f} s "
-          f"(JPEG 1600×1200, mean {jpeg_kb:.0f} KB)")
-    print(f"photos/s        {rate_p:8.1f}   (goal ≥ {GOALS['photos_per_s']})")
-    print(f"wire ÷ payload  {ratio:8.3f}   (goal ≤ {GOALS['wire_ratio']}; {tally.wire:,} / "
-          f"{tally.payload:,} bytes)")
-    print(f"CPU, records phase: {cpu_share(cpu0, cpu1)}; photos phase: {cpu_share(cpu1, cpu2)}")
-    print(f"load average before the run: {load_before:.2f} ({os.cpu_count()} cores)")
-    for error in tally.errors[:5]:
-        print("error:", error)
-    return 1 if tally.errors else 0
+    return 1 if problems or tally.errors else 0
 
 
 if __name__ == "__main__":

@@ -59,11 +59,20 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, field_bp, capture_bp, review_bp, admin_bp, health_bp, imports_bp, legal_bp):
         app.register_blueprint(bp)
+    from fieldapp.credits.views import bp as credits_bp  # the credit's legal life (issue 12)
+
+    app.register_blueprint(credits_bp)
     for bp in (seals_bp, depository_bp):  # R-PAE-8: seal labels and custody of seized goods
         app.register_blueprint(bp)
     app.register_blueprint(diligences_bp)  # the office head's review of diligences
     app.register_blueprint(reports_bp)
     app.register_blueprint(actas_bp)  # printable actas and their public verification page
+    from fieldapp.audit.views import bp as audit_bp  # the audit viewer; audits reads of personal data
+
+    app.register_blueprint(audit_bp)
+    from fieldapp.offices.views import bp as offices_bp  # the admin's office and its sectors
+
+    app.register_blueprint(offices_bp)
     _register_device_blueprints(app)
 
 
@@ -80,8 +89,10 @@ def _register_device_blueprints(app: Flask) -> None:
 
 def _register_web_hooks(app: Flask) -> None:
     from fieldapp.auth import access
-    from fieldapp.web import errors, security, templating
+    from fieldapp.web import assets, errors, proxy, security, templating
 
+    assets.init_app(app)
+    proxy.init_app(app)
     access.init_app(app)
     security.init_app(app)
     errors.init_app(app)

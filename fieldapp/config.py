@@ -65,6 +65,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "LOGIN_MAX_FAILURES_PER_USER": 5,
         "LOGIN_MAX_FAILURES_PER_IP": 20,
         "LOGIN_THROTTLE_WINDOW_SECONDS": 15 * 60,
+        # How many reverse proxies in front of the app append to X-Forwarded-For / -Proto.
+        # 0 (default): the headers are ignored and the client is the TCP peer, because a
+        # client could write them itself (docs/deploy.md).
+        "TRUSTED_PROXIES": _trusted_proxies(),
         "TESTING": env == "test",
         # Background tiles of the review map (empty: no tiles, markers on a blank map). The
         # map page's CSP admits images from this URL's origin.
@@ -74,6 +78,13 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     config.update(_integer_settings_from_environment())
     config.update(overrides)
     return config
+
+
+def _trusted_proxies() -> int:
+    raw = os.environ.get("FIELDAPP_TRUSTED_PROXIES", "").strip() or "0"
+    if not raw.isdigit():
+        raise ConfigError(f"FIELDAPP_TRUSTED_PROXIES must be a whole number (0 or more), not {raw!r}")
+    return int(raw)
 
 
 # Limits whose defaults live beside the code that applies them (media, sync, diligences); an

@@ -2,7 +2,13 @@
 
 from fieldapp.assignments.models import Assignment
 from fieldapp.audit.models import AuditEvent
-from fieldapp.auth.models import LoginAttempt, User
+from fieldapp.auth.models import AuthSession, CredentialRecord, LoginAttempt, User
+from fieldapp.credits.models import (
+    CreditFlag,
+    CreditNotification,
+    CreditSituation,
+    EstradosCase,
+)
 from fieldapp.depository.models import CustodyEvent, CustodyItem, InventoryCount, InventoryScan
 from fieldapp.devices.models import Device, EnrollmentLink, FeedClock, FeedMark
 from fieldapp.diligences.models import Diligence, DiligenceMedia, ReviewEvent
@@ -23,8 +29,13 @@ __all__ = [
     "Address",
     "Assignment",
     "AuditEvent",
+    "AuthSession",
     "CostBracketRow",
+    "CredentialRecord",
     "Credit",
+    "CreditFlag",
+    "CreditNotification",
+    "CreditSituation",
     "CreditStatusChange",
     "CustodyEvent",
     "CustodyItem",
@@ -35,6 +46,7 @@ __all__ = [
     "Document",
     "EmployerRegistration",
     "EnrollmentLink",
+    "EstradosCase",
     "FeedClock",
     "FeedMark",
     "InventoryCount",

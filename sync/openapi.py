@@ -185,6 +185,7 @@ def _schemas() -> dict[str, Any]:
                 "status": {"type": "string",
                            "enum": ["pending", "in_progress", "done", "returned", "withdrawn"]},
                 "status_label": STRING, "due_on": DATE, "assigned_at": TS, "updated_at": TS,
+                "withdrawal_reason": _nullable(STRING),
                 "document": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "kind": STRING, "kind_label": STRING, "folio": STRING,
                     "issued_on": DATE, "issuing_authority": STRING, "total": MONEY,

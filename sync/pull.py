@@ -184,7 +184,8 @@ def _user_dict(user: User) -> dict[str, Any]:
         "id": user.id, "username": user.username, "full_name": user.full_name, "role": user.role,
         "credential": {"number": user.credential_number, "issued_on": _day(user.credential_issued_on),
                        "valid_until": _day(user.credential_valid_until),
-                       "issuer": user.credential_issuer},
+                       "issuer": user.credential_issuer,
+                       "legal_basis": user.credential_legal_basis},
         "office": {"code": office.code, "name": office.name, "timezone": office.timezone,
                    "photo_long_edge": office.photo_long_edge},
     }
@@ -228,6 +229,7 @@ def _assignment_dict(a: Assignment, visits: list[Diligence]) -> dict[str, Any]:
         "id": a.id, "status": a.status, "status_label": a.status_label,
         "due_on": _day(a.due_on), "assigned_at": format_timestamp(a.assigned_at),
         "updated_at": format_timestamp(a.updated_at),
+        "withdrawal_reason": a.withdrawal_reason if a.status == "withdrawn" else None,
         "document": {
             "id": document.id, "kind": document.kind, "kind_label": document.kind_label,
             "folio": document.folio, "issued_on": _day(document.issued_on),

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from fieldapp.devices.models import Device
 from fieldapp.diligences.services import Receipt, RecordResult, record_diligences
-from fieldapp.diligences.transactions import begin_write_transaction
 from fieldapp.extensions import db
+from fieldapp.transactions import begin_write_transaction
 from sync.protocol import (
     RecordIn,
     RecordInvalid,

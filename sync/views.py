@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from fieldapp.auth.access import device, public
 from fieldapp.auth.models import User
-from fieldapp.auth.services import LoginThrottled, authenticate
+from fieldapp.auth.services import LoginThrottled, charge_login_attempt, check_login_attempt
 from fieldapp.db_types import utcnow
 from fieldapp.devices import feed
 from fieldapp.devices.models import Device
@@ -142,13 +142,15 @@ def enroll_with_password() -> Response:
     if len(username.strip()) > USERNAME_LENGTH:  # no such user can exist (users.username)
         raise ApiError(401, "invalid_credentials", "Usuario o contraseña incorrectos.")
     try:
-        result = authenticate(username, password, request.remote_addr or "?")
+        attempt = charge_login_attempt(username, request.remote_addr or "?")
     except LoginThrottled:
         db.session.commit()
         response = error_response(429, "too_many_attempts",
                                   "Demasiados intentos fallidos. Espere 15 minutos.")
         response.headers["Retry-After"] = str(current_app.config["LOGIN_THROTTLE_WINDOW_SECONDS"])
         return response
+    db.session.commit()  # the attempt counts before its password is checked
+    result = check_login_attempt(attempt, password)
     if result.user is None:
         db.session.commit()  # the failed attempt counts towards the throttle
         raise ApiError(401, "invalid_credentials", "Usuario o contraseña incorrectos.")
@@ -235,12 +237,10 @@ def put_media(sha256: str) -> Response:
         blob, created = store_media(sha256, data, expected_type=expected, device_id=me.id)
     except MediaError as exc:
         raise ApiError(exc.status, exc.code, exc.message) from None
-    completed = media_arrived(sha256)
-    db.session.commit()
-    return _json_response({"sha256": blob.sha256, "stored": created, "bytes": blob.bytes,
-                           "content_type": blob.content_type,
-                           "completed_records": [d.id for d in completed]},
-                          201 if created else 200)
+    answer = {"sha256": blob.sha256, "stored": created, "bytes": blob.bytes,
+              "content_type": blob.content_type, "completed_records": media_arrived(sha256)}
+    db.session.commit()  # read before: a committed row would be loaded again to be read
+    return _json_response(answer, 201 if created else 200)
 
 
 @bp.get("/openapi.json")

@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import expect
 from sqlalchemy import create_engine, inspect, text
 
 from fieldapp import create_app
 from fieldapp.extensions import db
 from tests.factories import Factory
-from tests.live import LiveServer
+from tests.live import LiveServer, failure_folder
 
 BACKEND = os.environ.get("FIELDAPP_TEST_DATABASE", "sqlite")
 PG_SERVER_URL = os.environ.get("FIELDAPP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432")
@@ -36,6 +37,38 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"fieldapp test database: {BACKEND}"
+
+
+FAILED = pytest.StashKey[bool]()
+# Web-first assertions wait for what the user would see; on CI's loaded 2 cores a page may take
+# more than Playwright's default 5 s to get there. A passing assertion returns as soon as it holds.
+expect.set_options(timeout=15_000)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """A failed test leaves screenshots of every page it had open (while they are still open)
+    and, at teardown, its live server's log under test-artifacts/failures/ (printed by .ci/run)."""
+    report = yield
+    if report.failed:
+        item.stash[FAILED] = True
+        if report.when == "call":
+            _screenshot_open_pages(item)
+    return report
+
+
+def _screenshot_open_pages(item: pytest.Item) -> None:
+    funcargs = getattr(item, "funcargs", {})
+    contexts = [getattr(funcargs.get("page"), "context", None),
+                getattr(funcargs.get("phone"), "context", None)]
+    pages = [p for context in contexts if context is not None for p in context.pages]
+    for number, page in enumerate(pages):
+        try:
+            page.screenshot(path=str(failure_folder(item.nodeid) / f"page-{number}.png"),
+                            full_page=True, timeout=10_000)
+            (failure_folder(item.nodeid) / f"page-{number}.url").write_text(page.url)
+        except Exception as error:  # a crashed page must not hide the test's own failure
+            (failure_folder(item.nodeid) / f"page-{number}.error").write_text(repr(error))
 
 
 def _migrate(url: str, instance: Path) -> None:
@@ -124,13 +157,18 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def live_server(database_url: str, tmp_path: Path, app: Flask) -> Iterator[LiveServer]:
-    """The app behind a real HTTP server thread, CSRF on, for browsers and HTTP clients."""
+def live_server(database_url: str, tmp_path: Path, app: Flask,
+                request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """The app behind a real HTTP server thread, CSRF on, for browsers and HTTP clients; its
+    request log is kept when the test fails."""
     served = make_test_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
-    server = LiveServer(served)
+    server = LiveServer(served, log_path=tmp_path / "server.log")
     server.start()
     yield server
     server.stop()
+    server.close_log()
+    if request.node.stash.get(FAILED, False):
+        shutil.copyfile(tmp_path / "server.log", failure_folder(request.node.nodeid) / "server.log")
     with served.app_context():
         db.session.remove()
         db.engine.dispose()

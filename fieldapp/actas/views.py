@@ -1,9 +1,9 @@
-"""The printable acta of a diligence (office heads and admins of its office) and the public
-verification page its QR code opens."""
+"""The printable acta of a diligence (office heads and admins of its office; the field user
+who captured it, read-only, once synced) and the public verification page its QR code opens."""
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, render_template, request, url_for
+from flask import Blueprint, abort, make_response, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from fieldapp.actas.limits import verification_limiter, verifications_per_minute
@@ -19,11 +19,25 @@ from fieldapp.web.loading import get_in_office_or_404
 bp = Blueprint("actas", __name__)
 
 
-@bp.route("/diligencias/<string:diligence_id>/acta.pdf")
-@allow("supervisor", "admin")
-def acta_pdf(diligence_id: str) -> Response:
+FIELD_ROLES = ("notifier", "executor")
+
+
+def _readable_acta_or_404(diligence_id: str) -> Diligence:
+    """The diligence, for an office head or admin of its office, or for the field user who
+    captured it (their copy of their own act, R-PAE-2: a copy goes to the attendee); anyone
+    else gets the same 404 as for an id that does not exist."""
     me = current_user()
     diligence = get_in_office_or_404(Diligence, diligence_id)
+    if me is not None and me.role in FIELD_ROLES and diligence.user_id != me.id:
+        abort(404)
+    return diligence
+
+
+@bp.route("/diligencias/<string:diligence_id>/acta.pdf")
+@allow("supervisor", "admin", *FIELD_ROLES)
+def acta_pdf(diligence_id: str) -> Response:
+    me = current_user()
+    diligence = _readable_acta_or_404(diligence_id)
     try:
         acta = build_acta(diligence)
     except ActaError as exc:

@@ -45,6 +45,8 @@ class Assignment(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Why the office took it back, in Spanish: the phone shows it when it drops the assignment.
+    withdrawal_reason: Mapped[str | None] = mapped_column(String(300))
 
     document: Mapped[Document] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])

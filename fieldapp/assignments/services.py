@@ -15,7 +15,7 @@ from fieldapp.audit.services import record
 from fieldapp.auth.models import FIELD_ROLES, User
 from fieldapp.extensions import db
 from fieldapp.legal.services import assignment_refusals
-from fieldapp.portfolio.models import Address, Credit, Document
+from fieldapp.portfolio.models import Address, Document
 from fieldapp.portfolio.services import stops_field_work
 
 
@@ -68,9 +68,7 @@ def assign(document: Document, user: User, due_on: date, *, actor: User) -> Assi
             return current
         if current.status == "done":
             raise AssignmentError(f"El documento {document.folio} ya fue diligenciado.")
-        current.status = "withdrawn"
-        record("assignment_withdrawn", actor=actor, obj=current, reason="reassigned")
-        db.session.flush()
+        withdraw(current, actor=actor, reason=f"Reasignada a {user.full_name}.")
     assignment = Assignment(
         office_id=document.office_id,
         document=document,
@@ -85,10 +83,13 @@ def assign(document: Document, user: User, due_on: date, *, actor: User) -> Assi
     return assignment
 
 
-def withdraw(assignment: Assignment, *, actor: User, reason: str) -> None:
+def withdraw(assignment: Assignment, *, actor: User | None, reason: str) -> None:
+    """Takes the assignment back; ``reason`` (Spanish) reaches the phone at its next pull, which
+    drops the assignment and shows why. A diligence already captured on it is kept, flagged."""
     if assignment.status == "withdrawn":
         return
     assignment.status = "withdrawn"
+    assignment.withdrawal_reason = reason[:300]
     db.session.flush()
     record("assignment_withdrawn", actor=actor, obj=assignment, reason=reason)
 
@@ -186,7 +187,3 @@ def field_users(office_id: int) -> list[User]:
         .order_by(User.full_name)
     )
     return list(db.session.scalars(stmt))
-
-
-def credits_of(assignments: Iterable[Assignment]) -> list[Credit]:
-    return [c for a in assignments for c in a.document.credits]

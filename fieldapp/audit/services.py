@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import has_request_context, request
+from sqlalchemy import Select, select
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.extensions import db
@@ -48,3 +53,57 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     return str(value)
+
+
+# --- reading the log (the audit viewer) ------------------------------------------------------
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Who, what, when (office-local days, both included) and which record."""
+
+    actor_id: int | None = None
+    action: str | None = None
+    since: date | None = None
+    until: date | None = None
+    object_id: str | None = None
+
+
+def _filtered(office_id: int, f: AuditFilter, tz: ZoneInfo) -> Select[tuple[AuditEvent]]:
+    stmt = select(AuditEvent).where(AuditEvent.office_id == office_id)
+    if f.actor_id is not None:
+        stmt = stmt.where(AuditEvent.actor_id == f.actor_id)
+    if f.action:
+        stmt = stmt.where(AuditEvent.action == f.action)
+    if f.since is not None:
+        stmt = stmt.where(AuditEvent.at >= datetime.combine(f.since, time(), tz))
+    if f.until is not None:
+        stmt = stmt.where(AuditEvent.at < datetime.combine(f.until + timedelta(days=1), time(), tz))
+    if f.object_id:
+        stmt = stmt.where(AuditEvent.object_id == f.object_id.strip())
+    return stmt
+
+
+def audit_page(office_id: int, f: AuditFilter, tz: ZoneInfo, *, before_id: int | None = None,
+               size: int = 100) -> tuple[list[AuditEvent], int | None]:
+    """Newest first, a keyset page (by id) of the office's events; returns the id to ask
+    `before_id` for the next page, or None at the end."""
+    stmt = _filtered(office_id, f, tz)
+    if before_id is not None:
+        stmt = stmt.where(AuditEvent.id < before_id)
+    rows = list(db.session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(size + 1)))
+    return rows[:size], (rows[size - 1].id if len(rows) > size else None)
+
+
+def audit_rows(office_id: int, f: AuditFilter, tz: ZoneInfo, chunk: int = 500) -> Iterator[AuditEvent]:
+    """Every matching event, newest first, read in keyset chunks (for the CSV export)."""
+    before: int | None = None
+    while True:
+        rows, before = audit_page(office_id, f, tz, before_id=before, size=chunk)
+        yield from rows
+        if before is None:
+            return
+
+
+def actions_recorded(office_id: int) -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.office_id == office_id).distinct().order_by(AuditEvent.action)))

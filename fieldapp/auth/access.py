@@ -6,10 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, request, session, url_for
 
 from fieldapp.auth.models import ROLES, User
-from fieldapp.extensions import db
+from fieldapp.auth.services import credentials_expiring, session_user
+from fieldapp.offices.services import office_today
+from fieldapp.web.htmx import navigate, page_path
+from fieldapp.web.identity import current_user
+
+__all__ = ["allow", "public", "device", "current_user", "signed_in_user", "policy_of", "PUBLIC", "DEVICE"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,6 +44,15 @@ def device(view: F) -> F:
     return view
 
 
+def signed_in_user() -> User:
+    """The user of a request the access policy let through: every role-guarded view has one
+    (enforce_policy sent everyone else to the login), so views need no check of their own."""
+    user = current_user()
+    if user is None:
+        abort(401)
+    return user
+
+
 def policy_of(endpoint: str | None) -> Any:
     if endpoint is None:
         return None
@@ -48,18 +62,22 @@ def policy_of(endpoint: str | None) -> Any:
     return getattr(view, "access_policy", None)
 
 
-def current_user() -> User | None:
-    return g.get("user")
+SESSION_KEY = "sid"
+# Where a user whose password an admin reset may go before choosing a new one.
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static"})
 
 
 def load_user_from_session() -> None:
     g.user = None
-    user_id = session.get("user_id")
-    if user_id is None:
-        return
-    user = db.session.get(User, user_id)
-    if user is None or not user.active or session.get("pw") != user.password_hash[-16:]:
-        # Deactivated, deleted or password changed since login: the session is dead.
+    if request.endpoint == "static":
+        return  # public files: no cookie to read, no session row to load
+    token = session.get(SESSION_KEY)
+    if not isinstance(token, str):
+        return  # not logged in (the session may still hold a CSRF token)
+    user = session_user(token)
+    if user is None:
+        # Logged out, password changed, or deactivated since: the session row says so, so
+        # every copy of the cookie is dead at once.
         session.clear()
         return
     g.user = user
@@ -76,9 +94,11 @@ def enforce_policy() -> Any:
         abort(403)
     user = current_user()
     if user is None:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return navigate(url_for("auth.login", next=page_path()))
     if user.role not in policy:
         abort(403)
+    if user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        return navigate(url_for("auth.change_password"))
     return None
 
 
@@ -89,3 +109,11 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_user() -> dict[str, Any]:
         return {"current_user": current_user()}
+
+    @app.template_global()
+    def credentials_expiring_here() -> list[User]:
+        """The signed-in office's field users whose credential ends within 30 days."""
+        user = current_user()
+        if user is None:
+            return []
+        return credentials_expiring(user.office_id, office_today(user.office))

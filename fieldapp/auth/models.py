@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -40,7 +40,12 @@ class User(db.Model):
     credential_issued_on: Mapped[date | None]
     credential_valid_until: Mapped[date | None]
     credential_issuer: Mapped[str | None] = mapped_column(String(160))
+    credential_legal_basis: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # An admin reset the password: the next login must choose a new one before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Failed logins before this moment no longer count (an admin unlocked the account).
+    throttle_cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     office: Mapped[Office] = relationship()
     sector: Mapped[Sector | None] = relationship()
@@ -81,3 +86,44 @@ class LoginAttempt(db.Model):
     ip_address: Mapped[str] = mapped_column(String(45), index=True)
     succeeded: Mapped[bool]
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # Rows are never updated (a backup taken while serving must see each row as it stays): an
+    # attempt is charged as a failure before its password is checked, and a correct password
+    # adds a success row pointing at that charge, which then no longer counts as a failure.
+    charge_id: Mapped[int | None] = mapped_column(ForeignKey("login_attempts.id"), unique=True)
+
+
+class AuthSession(db.Model):
+    """One browser login, server side. The signed cookie carries only a random token; the row
+    (found by the token's SHA-256) says whether that login still stands, so logout, a password
+    change or a deactivation ends every copy of the cookie at its next request."""
+
+    __tablename__ = "auth_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_reason: Mapped[str | None] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship()
+
+
+class CredentialRecord(db.Model):
+    """Each field credential a user has held (R-NOT-8, R-PAE-2), oldest first: a renewal adds a
+    row and copies it onto the user; rows are never changed (append-only triggers)."""
+
+    __tablename__ = "user_credentials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    number: Mapped[str] = mapped_column(String(40))
+    issued_on: Mapped[date]
+    valid_until: Mapped[date]
+    issuer: Mapped[str] = mapped_column(String(160))
+    legal_basis: Mapped[str | None] = mapped_column(String(300))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])

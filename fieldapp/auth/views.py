@@ -6,9 +6,18 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from werkzeug.wrappers import Response
 
 from fieldapp.audit.services import record
-from fieldapp.auth.access import current_user, public
-from fieldapp.auth.forms import LoginForm
-from fieldapp.auth.services import HOME_ENDPOINTS, LoginThrottled, authenticate
+from fieldapp.auth.access import SESSION_KEY, allow, current_user, public
+from fieldapp.auth.forms import ChangePasswordForm, LoginForm
+from fieldapp.auth.models import ROLES
+from fieldapp.auth.services import (
+    HOME_ENDPOINTS,
+    LoginThrottled,
+    charge_login_attempt,
+    check_login_attempt,
+    end_session,
+    start_session,
+)
+from fieldapp.auth.services import change_password as change_password_of
 from fieldapp.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -40,21 +49,25 @@ def login() -> Response | str | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            result = authenticate(form.username.data or "", form.password.data or "",
-                                  request.remote_addr or "?")
+            attempt = charge_login_attempt(form.username.data or "", request.remote_addr or "?")
         except LoginThrottled:
             db.session.commit()
             form.form_errors.append(
                 "Demasiados intentos fallidos. Espere 15 minutos antes de volver a intentar."
             )
             return render_template("auth/login.html", form=form), 429
-        db.session.commit()
+        db.session.commit()  # the attempt counts before its password is checked
+        result = check_login_attempt(attempt, form.password.data or "")
         if result.ok and result.user is not None:
+            token = start_session(result.user, request.remote_addr)
+            db.session.commit()
             session.clear()
             session.permanent = True
-            session["user_id"] = result.user.id
-            session["pw"] = result.user.password_hash[-16:]
+            session[SESSION_KEY] = token
+            if result.user.must_change_password:
+                return redirect(url_for("auth.change_password"))
             return redirect(_safe_next(request.args.get("next")) or home_url_for(result.user.role))
+        db.session.commit()
         form.form_errors.append("Usuario o contraseña incorrectos.")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
@@ -65,8 +78,32 @@ def login() -> Response | str | tuple[str, int]:
 def logout() -> Response:
     user = current_user()
     if user is not None:
+        end_session(session[SESSION_KEY])  # every copy of this cookie ends with it
         record("logout", actor=user, object_type="users", object_id=user.id)
         db.session.commit()
     session.clear()
     flash("Sesión cerrada.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/cuenta/contrasena", methods=["GET", "POST"])
+@allow(*ROLES)
+def change_password() -> Response | str | tuple[str, int]:
+    """Any user changes their own password (and must, after an admin reset it). The user's
+    other sessions end; this one goes on."""
+    me = current_user()
+    assert me is not None
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not me.check_password(form.current_password.data or ""):
+            form.form_errors.append("La contraseña actual no es correcta.")
+        elif form.new_password.data == form.current_password.data:
+            form.form_errors.append("La contraseña nueva debe ser distinta de la actual.")
+        else:
+            change_password_of(me, form.new_password.data or "", actor=me,
+                               keep_session=session[SESSION_KEY])
+            db.session.commit()
+            flash("Contraseña cambiada. Sus otras sesiones se cerraron.", "success")
+            return redirect(home_url_for(me.role))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/change_password.html", form=form), status

@@ -1,8 +1,9 @@
 """The app shell the service worker precaches, and its version.
 
-The version is a digest of every precached static file and of the capture templates, so any
-change to them changes the bytes of /sw.js: the browser then installs the new worker, which
-precaches the new shell and drops the old one on activation. Queued diligences live in
+The version is a digest of the static folder's digest (fieldapp/web/assets.py, in every static
+URL) and of the capture templates, so any change to them changes the bytes of /sw.js: the
+browser then installs the new worker, which precaches the new shell and drops the old one on
+activation. Queued diligences live in
 IndexedDB, never in these caches, so an update cannot lose them.
 """
 
@@ -14,12 +15,16 @@ from pathlib import Path
 
 from flask import Flask
 
+from fieldapp.web.assets import static_tree
+
 # Static files of the shell besides static/js/capture/*.js and static/icons/*.png, which are
 # listed by globbing so a new module cannot be forgotten.
 SHELL_STATIC_FILES: tuple[str, ...] = (
     "vendor/htmx-2.0.11/htmx.min.js",
     # The seal scan's fallback decoder: loaded only on the embargo step, but offline too.
-    "vendor/jsqr-1.4.0/jsQR.js",
+    "vendor/jsqr-1.4.0/jsQR.min.js",
+    # The QR of the offline summary of a finalized record (static/js/capture/summary.js).
+    "vendor/qrcode-generator-2.0.4/qrcode.js",
     "css/app.css",
     "css/capture.css",
     "js/legal.js",
@@ -48,17 +53,19 @@ def shell_static_files(static_folder: Path) -> tuple[str, ...]:
 
 
 def current_shell(app: Flask) -> Shell:
-    """The shell as the files are now. Recomputed only when a file's size or mtime changes."""
+    """The shell as the files are now: its version follows the digest of the static folder (which
+    every static URL carries) and the capture templates. Recomputed only when one changes."""
     static_folder = Path(app.static_folder or "static")
     template_folder = Path(app.root_path) / (app.template_folder or "templates") / "capture"
-    files = shell_static_files(static_folder)
-    paths = [static_folder / f for f in files] + sorted(template_folder.glob("*"))
-    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    templates = sorted(template_folder.glob("*"))
+    stamp = (static_tree(app).current_digest(),
+             tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in templates))
     cache = app.extensions.setdefault("capture_shell", {})
     if cache.get("stamp") != stamp:
-        digest = hashlib.sha256()
-        for path in paths:
+        digest = hashlib.sha256(stamp[0].encode() + b"\0")
+        for path in templates:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         cache["stamp"] = stamp
-        cache["shell"] = Shell(version=digest.hexdigest()[:16], static_files=files)
+        cache["shell"] = Shell(version=digest.hexdigest()[:16],
+                               static_files=shell_static_files(static_folder))
     return cache["shell"]

@@ -7,15 +7,20 @@ the phone, filled by the sync API (/api/sync/v1). They carry only the field user
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, url_for
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory, url_for
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
+from fieldapp.actas.services import HASH_PREFIX_LEN
 from fieldapp.auth.access import allow, current_user, public
 from fieldapp.auth.models import User
 from fieldapp.capture.shell import SHELL_PAGE_ENDPOINTS, current_shell
+from fieldapp.db_types import utcnow
+from fieldapp.legal.limits import as_dict as input_limits
+from fieldapp.web.assets import compress_public_response
 
 bp = Blueprint("capture", __name__)
 
@@ -36,7 +41,10 @@ def capture_context(user: User) -> dict[str, Any]:
         "field_user": {"name": user.full_name, "credential_number": user.credential_number,
                        "issued_on": _iso(user.credential_issued_on),
                        "valid_until": _iso(user.credential_valid_until),
-                       "issuer": user.credential_issuer},
+                       "issuer": user.credential_issuer,
+                       "legal_basis": user.credential_legal_basis},
+        # When this page was served: a credential pulled later is newer than the one above.
+        "served_at": utcnow().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "office": {"code": office.code, "name": office.name, "timezone": office.timezone,
                    "photo_long_edge": office.photo_long_edge},
         "urls": {
@@ -47,7 +55,12 @@ def capture_context(user: User) -> dict[str, Any]:
             "login": url_for("auth.login"),
             "service_worker": url_for("capture.service_worker"),
             "api": SYNC_API,
+            # The acta's verification link (its QR), for the phone's offline summary.
+            "verify": url_for("actas.verify", diligence_id="RECORD_ID", h="HASH_PREFIX",
+                              _external=True),
         },
+        "hash_prefix_len": HASH_PREFIX_LEN,
+        "limits": input_limits(),
         "csrf_token": generate_csrf(),
     }
 
@@ -93,17 +106,29 @@ def service_worker() -> Response:
     body = render_template(
         "capture/sw.js",
         version=shell.version,
-        static_urls=[url_for("static", filename=f) for f in shell.static_files],
+        # The manifest and the favicon are part of the shell: installable and quiet offline.
+        static_urls=[url_for("static", filename=f) for f in shell.static_files]
+        + [url_for("capture.manifest"), url_for("capture.favicon")],
         page_urls=page_urls,
         page_prefixes=sorted({"/" + url.strip("/").split("/")[0] + "/" for url in page_urls}),
         offline_url=url_for("capture.offline"),
+        online_worklist_url=url_for("field.worklist"),
+        offline_worklist_url=url_for("capture.home") + "#asignaciones",
         sync_module=url_for("static", filename="js/capture/sync.js"),
     )
     response = Response(body, mimetype="text/javascript")
     # The worker controls the whole origin, and the browser must see each new version at once.
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    return compress_public_response(response)
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico on every page without an icon link; answer with the app's."""
+    return send_from_directory(Path(current_app.static_folder or "static") / "icons", "icon-192.png",
+                               mimetype="image/png", max_age=86400)
 
 
 @bp.route("/manifest.webmanifest")

@@ -36,7 +36,7 @@ from fieldapp.demo.data import GIVEN_NAMES, SURNAMES
 from fieldapp.devices.models import Device
 from fieldapp.devices.services import enroll_device
 from fieldapp.diligences.models import Diligence
-from fieldapp.diligences.records import content_hash, format_timestamp
+from fieldapp.diligences.records import content_hash, format_timestamp, parse_record
 from fieldapp.diligences.services import Receipt, decide, media_arrived, record_diligences
 from fieldapp.extensions import db
 from fieldapp.legal.calendar import BusinessCalendar
@@ -503,10 +503,8 @@ class DemoSyncError(RuntimeError):
 
 
 def _push(p: Planner, phone: Phone, planned: Planned, received_at: datetime) -> Diligence:
-    # The demo stands in for a phone: its records are parsed by the device protocol exactly as
-    # the sync API parses a push (a record the API would refuse never reaches the write path).
-    from sync.protocol import parse_record
-
+    # The demo stands in for a phone: its records are parsed exactly as the sync API parses a
+    # push (a record the API would refuse never reaches the write path).
     raw = sealed_record(planned, phone.last_hash, _warning_reasons(p, planned))
     rec = parse_record(raw)
     receipt = Receipt(user=phone.user, device=phone.device, received_at=received_at,

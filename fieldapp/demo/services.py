@@ -33,7 +33,13 @@ from fieldapp.demo.fieldwork import seed_fieldwork
 from fieldapp.extensions import db
 from fieldapp.imports.services import import_credit_rows
 from fieldapp.legal.calendar import BusinessCalendar
-from fieldapp.legal.services import calendar_for, record_notification, sweep_enforceable
+from fieldapp.legal.services import (
+    business_days_left,
+    calendar_for,
+    notification_dates,
+    record_notification,
+    sweep_enforceable,
+)
 from fieldapp.offices.models import Office, Sector
 from fieldapp.offices.services import office_today
 from fieldapp.portfolio.models import Credit, Document
@@ -155,6 +161,21 @@ def _enforce_some(rng: random.Random, office: Office, emission: list[Row], today
 RECENTLY_NOTIFIED = 6
 
 
+def _notified_on_for(credit: Credit, calendar: BusinessCalendar, today: date, days_left: int) -> date:
+    """The latest business day a notification of ``credit`` leaves at most ``days_left``
+    business days to its payment deadline (negative: passed that many business days ago), by
+    the same rules that will compute it (R-NOT-11, R-DL-1, the Friday rule, the office's
+    calendar). Counting days back from today instead lands outside the window whenever the
+    Friday rule or a non-business today shifts the deadline."""
+    day = today
+    for _ in range(60):
+        day = _business_days_before(calendar, day, 1)
+        _, deadline = notification_dates(credit, day)
+        if business_days_left(calendar, today, deadline) <= days_left:
+            return day
+    raise AssertionError(f"no notification day leaves {days_left} business days")
+
+
 def _business_days_before(calendar: BusinessCalendar, day: date, count: int) -> date:
     for _ in range(count):
         day -= timedelta(days=1)
@@ -179,9 +200,9 @@ def _notify_lately(rng: random.Random, office: Office, emission: list[Row], toda
                   and date.fromisoformat(rows[0]["issued_on"]) <= today - timedelta(days=45)
                   and all(credits[r["credit_number"]].status == "to_notify" for r in rows)]
     for n, folio in enumerate(sorted(rng.sample(candidates, k=min(RECENTLY_NOTIFIED, len(candidates))))):
-        # 15 business days from the day after it takes effect: about 16 after notification.
-        back = rng.randint(11, 14) if n % 2 == 0 else rng.randint(17, 19)
-        notified_on = _business_days_before(calendar, today, back)
+        days_left = rng.randint(2, 4) if n % 2 == 0 else -rng.randint(1, 2)
+        first = credits[by_folio[folio][0]["credit_number"]]
+        notified_on = _notified_on_for(first, calendar, today, days_left)
         for row in by_folio[folio]:
             record_notification(credits[row["credit_number"]], notified_on, actor=actor, source="demo")
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from fieldapp.auth.access import allow, current_user
-from fieldapp.auth.models import User
+from fieldapp.auth.access import allow, signed_in_user
 from fieldapp.depository.forms import CODES_HINT, ConfirmForm, CustodyStepForm, ReceiveForm, ScanForm
 from fieldapp.depository.models import CUSTODY_STATES, CustodyItem, InventoryCount
 from fieldapp.depository.services import (
@@ -29,16 +28,11 @@ from fieldapp.web.loading import get_in_office_or_404
 bp = Blueprint("depository", __name__, url_prefix="/oficina/deposito")
 
 
-def _me() -> User:
-    user = current_user()
-    assert user is not None
-    return user
-
 
 @bp.route("/")
 @allow("supervisor", "admin")
 def index() -> str:
-    me = _me()
+    me = signed_in_user()
     state = request.args.get("estado") or None
     if state not in CUSTODY_STATES:
         state = None
@@ -50,7 +44,7 @@ def index() -> str:
 @bp.route("/recibir", methods=["POST"])
 @allow("supervisor", "admin")
 def receive_goods() -> Response:
-    me = _me()
+    me = signed_in_user()
     form = ReceiveForm()
     outcomes, error = [], None
     if form.validate_on_submit():
@@ -74,7 +68,7 @@ def item(item_id: int) -> str:
 @bp.route("/bienes/<int:item_id>/custodia", methods=["POST"])
 @allow("supervisor", "admin")
 def custody_step(item_id: int) -> Response:
-    me = _me()
+    me = signed_in_user()
     item = get_in_office_or_404(CustodyItem, item_id)
     form = CustodyStepForm()
     error = None
@@ -96,7 +90,7 @@ def custody_step(item_id: int) -> Response:
 @bp.route("/inventarios")
 @allow("supervisor", "admin")
 def inventories() -> str:
-    me = _me()
+    me = signed_in_user()
     return render_template("depository/inventories.html", counts=inventories_of(me.office_id),
                            form=ConfirmForm())
 
@@ -104,7 +98,7 @@ def inventories() -> str:
 @bp.route("/inventarios", methods=["POST"])
 @allow("supervisor", "admin")
 def start() -> Response:
-    me = _me()
+    me = signed_in_user()
     count = start_inventory(me.office_id, actor=me)
     db.session.commit()
     location = url_for("depository.inventory", count_id=count.id)
@@ -131,7 +125,7 @@ def inventory(count_id: int) -> Response:
 @bp.route("/inventarios/<int:count_id>/lecturas", methods=["POST"])
 @allow("supervisor", "admin")
 def scan_codes(count_id: int) -> Response:
-    me = _me()
+    me = signed_in_user()
     count = get_in_office_or_404(InventoryCount, count_id)
     form = ScanForm()
     if not form.validate_on_submit():
@@ -148,7 +142,7 @@ def scan_codes(count_id: int) -> Response:
 @bp.route("/inventarios/<int:count_id>/cerrar", methods=["POST"])
 @allow("supervisor", "admin")
 def close(count_id: int) -> Response:
-    me = _me()
+    me = signed_in_user()
     count = get_in_office_or_404(InventoryCount, count_id)
     if not ConfirmForm().validate_on_submit():
         return _inventory_page(count, 400, error="La solicitud no es válida: recargue la página.")

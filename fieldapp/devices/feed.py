@@ -16,8 +16,12 @@ SQLite, writers are serialised by the database lock anyway and the same reasonin
 
 Marks are collected from ORM flushes of Assignment and Diligence rows, and of the Document,
 Credit, Address and Debtor rows an assignment shows, so every writer (web views, sync,
-imports, CLI) feeds the phones without having to remember to. Bulk ``UPDATE`` statements that
-bypass the ORM are not seen: a writer using them must call ``touch_assignments``.
+imports, CLI) feeds the phones without having to remember to. ORM bulk ``UPDATE`` statements
+(``session.execute(update(Credit)…)``), which flush nothing, are seen too: before one runs, the
+rows its WHERE selects are read and marked the same way (``_collect_bulk_update``). A hot path
+that knows its rows (the media PUT's UPDATE … RETURNING) may skip that read with the execution
+option ``feed_marked=True`` and call ``touch_diligences`` / ``touch_assignments`` itself; so must
+raw SQL on a connection, which the feed never sees.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from fieldapp.assignments.models import Assignment
 from fieldapp.devices.models import FeedClock, FeedMark
@@ -60,6 +64,7 @@ def install() -> None:
         event.listen(Session, "after_flush", _collect)
         event.listen(Session, "before_commit", _stamp)
         event.listen(Session, "after_transaction_end", _forget)
+        event.listen(Session, "do_orm_execute", _collect_bulk_update)
 
 
 def _pending(session: Session) -> Pending:
@@ -90,6 +95,32 @@ def _collect(session: Session, flush_context: Any) -> None:
         for user_id in {obj.user_id, *_old_values(obj, "user_id")}:
             if user_id is not None and obj.id is not None:
                 pending.marks.add((entity, str(obj.id), user_id))
+
+
+def _collect_bulk_update(state: ORMExecuteState) -> None:
+    """An ORM bulk UPDATE of a row a phone shows (sweeps moving thousands of credits, a file
+    completing its records) changes it without a flush: read which rows its WHERE selects,
+    before it runs, and mark them as a flush would."""
+    if not state.is_update or state.bind_mapper is None:
+        return
+    if state.execution_options.get("feed_marked"):
+        return  # the writer marks its rows itself (it knows them from RETURNING)
+    model = state.bind_mapper.class_
+    if model not in (Assignment, Diligence, Document, Credit, Address, Debtor):
+        return
+    where = state.statement.whereclause
+    pending = _pending(state.session)
+    if model in (Assignment, Diligence):
+        entity = "assignment" if model is Assignment else "diligence"
+        query = select(model.id, model.user_id)
+        for row_id, user_id in state.session.execute(query if where is None else query.where(where)):
+            if user_id is not None:
+                pending.marks.add((entity, str(row_id), user_id))
+        return
+    bucket = {Document: pending.documents, Credit: pending.credits,
+              Address: pending.addresses, Debtor: pending.debtors}[model]
+    query = select(model.id)
+    bucket.update(state.session.scalars(query if where is None else query.where(where)))
 
 
 def _stamp(session: Session) -> None:
@@ -163,6 +194,13 @@ def touch_assignments(session: Session, assignments: Iterable[Assignment]) -> No
     pending = _pending(session)
     for a in assignments:
         pending.marks.add(("assignment", str(a.id), a.user_id))
+
+
+def touch_diligences(session: Session, diligences: Iterable[tuple[str, int]]) -> None:
+    """For writers that change diligences without the ORM unit of work: (id, user_id) pairs."""
+    pending = _pending(session)
+    for diligence_id, user_id in diligences:
+        pending.marks.add(("diligence", diligence_id, user_id))
 
 
 def current_seq(session: Session) -> int:

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from fieldapp.audit.services import record
@@ -75,13 +75,17 @@ def enroll_device(user: User, name: str, *, via: str) -> Enrollment:
     return Enrollment(device, token)
 
 
+# Built once: every request of every phone runs it.
+_LIVE_DEVICE_OF_TOKEN = (
+    select(Device).where(Device.token_hash == bindparam("token_hash"), Device.revoked_at.is_(None))
+    .options(joinedload(Device.user)))
+
+
 def device_for_token(token: str | None) -> Device | None:
     """The live device of a bearer token, or None (unknown, revoked, or its user inactive)."""
     if not token:
         return None
-    device = db.session.scalar(
-        select(Device).where(Device.token_hash == hash_token(token), Device.revoked_at.is_(None))
-        .options(joinedload(Device.user)))
+    device = db.session.scalar(_LIVE_DEVICE_OF_TOKEN, {"token_hash": hash_token(token)})
     if device is None or not device.user.active or not device.user.is_field_user:
         return None
     return device

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from fieldapp.assignments.services import field_users
-from fieldapp.auth.access import allow, current_user, public
+from fieldapp.auth.access import allow, public, signed_in_user
 from fieldapp.auth.models import User
 from fieldapp.devices.forms import EnrollDeviceForm, EnrollmentLinkForm, RevokeForm
 from fieldapp.devices.models import Device
@@ -33,11 +33,6 @@ bp = Blueprint("devices", __name__, url_prefix="/dispositivos")
 LINK_STATUS = {"link_unknown": 404, "link_used": 410, "link_expired": 410}
 
 
-def _me() -> User:
-    user = current_user()
-    assert user is not None
-    return user
-
 
 def _link_form(me: User) -> EnrollmentLinkForm:
     form = EnrollmentLinkForm()
@@ -59,7 +54,7 @@ def qr_svg(data: str) -> Markup:
 @bp.route("/")
 @allow("supervisor", "admin")
 def index() -> str:
-    me = _me()
+    me = signed_in_user()
     return render_template("devices/index.html", devices=devices_of_office(me.office_id),
                            form=_link_form(me), revoke_form=RevokeForm(),
                            minutes=ENROLLMENT_LINK_MINUTES)
@@ -68,7 +63,7 @@ def index() -> str:
 @bp.route("/<string:device_id>/revocar", methods=["POST"])
 @allow("supervisor", "admin")
 def revoke(device_id: str) -> Response:
-    me = _me()
+    me = signed_in_user()
     device = get_in_office_or_404(Device, device_id)
     form = RevokeForm()
     if not form.validate_on_submit():
@@ -82,7 +77,7 @@ def revoke(device_id: str) -> Response:
 @bp.route("/enlaces", methods=["POST"])
 @allow("supervisor", "admin")
 def create_link() -> Response:
-    me = _me()
+    me = signed_in_user()
     form = _link_form(me)
     if not form.validate_on_submit():
         return render_page_or_fragment("devices/enrollment_link.html", "devices/_enrollment_link.html",

@@ -17,14 +17,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from fieldapp.assignments.models import Assignment
 from fieldapp.audit.services import record
 from fieldapp.auth.models import User
+from fieldapp.credits.services import void_notifications_of
 from fieldapp.db_types import utcnow
+from fieldapp.devices.feed import touch_diligences
 from fieldapp.devices.models import Device
 from fieldapp.diligences.models import Diligence, DiligenceMedia, ReviewEvent
 from fieldapp.diligences.records import (
@@ -38,10 +40,10 @@ from fieldapp.diligences.records import (
     content_hash,
     format_timestamp,
 )
-from fieldapp.diligences.transactions import begin_write_transaction
 from fieldapp.extensions import db
 from fieldapp.legal.checks import CheckParams, Finding, check_diligence
 from fieldapp.legal.facts import NOTIFIER_KINDS, DiligenceFacts, FactsError
+from fieldapp.legal.limits import limit_problems
 from fieldapp.legal.services import calendar_for, parameters_for, record_document_notification
 from fieldapp.media.models import MediaBlob
 from fieldapp.media.services import present
@@ -49,6 +51,7 @@ from fieldapp.offices.models import Office
 from fieldapp.portfolio.models import Credit, Document
 from fieldapp.portfolio.services import FINAL_STATUSES, advance_credit_status
 from fieldapp.seals.services import register_seals_of
+from fieldapp.transactions import begin_write_transaction
 
 DEFAULT_MAX_CLOCK_DRIFT_SECONDS = 300
 # How far a diligence moves its assignment (forward only: a late citatorio never reopens a done
@@ -66,6 +69,19 @@ PROGRESS_RANK = {"pending": 0, "returned": 0, "in_progress": 1, "done": 2}
 # Credit status a diligence establishes (advance_credit_status keeps it forward only).
 CREDIT_PROGRESS = {"payment_demand": "demanded", "seizure": "seized", "seizure_extension": "seized"}
 OPEN_FOR_REVIEW = ("received", "returned")
+# Which decisions each open state admits: a returned record awaits its correction (a new
+# version), so it can no longer be approved or returned again, only rejected.
+DECISIONS_BY_STATE: dict[str, tuple[str, ...]] = {
+    "received": ("approved", "returned", "rejected"),
+    "returned": ("rejected",),
+}
+
+
+def decisions_open(diligence: Diligence) -> tuple[str, ...]:
+    """The decisions an office head may take now on ``diligence`` (comments aside)."""
+    if diligence.superseded_by_id is not None:
+        return ()
+    return DECISIONS_BY_STATE.get(diligence.review_state, ())
 DIRECT_CREDIT_SOURCE = "diligence"
 
 
@@ -230,6 +246,8 @@ def _understand(rec: RecordIn, user: User, context: BatchContext
     except FactsError as exc:
         path = exc.path if exc.path.startswith("facts") else f"facts.{exc.path}"
         errors.append(FieldError(path, S_FACTS, exc.problem))
+    # Amounts, quantities and texts within the bounds the phone enforces too (issue 16).
+    errors.extend(FieldError(path, S_FACTS, message) for path, message in limit_problems(rec.facts))
     if user.role == "notifier" and rec.kind not in NOTIFIER_KINDS:
         errors.append(FieldError("kind", S_KIND, "Esta diligencia corresponde a un ejecutor."))
     assignment = context.assignments.get(rec.assignment_id)
@@ -307,6 +325,11 @@ def _store(rec: RecordIn, facts: DiligenceFacts, context: BatchContext) -> Dilig
     register_seals_of(diligence, facts)
     if not (diligence.has_block_findings or closed or withdrawn):
         _apply_effects(diligence, facts, assignment, day, user)
+    if prior is not None:
+        # After the correction's own effects: a corrected date replaces the old one without
+        # the credit passing through "por notificar" on the way.
+        void_notifications_of(prior, actor=user,
+                              reason=f"sustituida por la corrección (versión {diligence.version})")
     return diligence
 
 
@@ -341,7 +364,8 @@ def _apply_effects(diligence: Diligence, facts: DiligenceFacts, assignment: Assi
     document = assignment.document
     if diligence.kind == "notification" and not facts.refused_to_receive:
         # R-NOT-11, R-DL-1: dates and "notified", forward only (legal.services decides).
-        record_document_notification(document, day, actor=user, source=DIRECT_CREDIT_SOURCE)
+        record_document_notification(document, day, actor=user, source=DIRECT_CREDIT_SOURCE,
+                                     diligence_id=diligence.id)
     elif diligence.kind == "payment_demand" and (facts.payment is None
                                                  or facts.payment.outcome in (None, "not_paid")):
         _advance(document.credits, "demanded", user, diligence)
@@ -426,26 +450,39 @@ def missing_media(diligence: Diligence) -> list[str]:
     return list(dict.fromkeys(s for s in shas if s not in have))
 
 
+# Built once: a phone's every file PUT runs both, and building them cost more CPU than running.
+_EXPECTED_MEDIA_TYPE = (
+    select(DiligenceMedia.content_type).join(Diligence)
+    .where(DiligenceMedia.sha256 == bindparam("sha256"), Diligence.user_id == bindparam("user_id"))
+    .limit(1))
+_COMPLETED_BY_FILE = (
+    update(Diligence)
+    .where(Diligence.id.in_(select(DiligenceMedia.diligence_id)
+                            .where(DiligenceMedia.sha256 == bindparam("sha256"))),
+           Diligence.complete.is_(False),
+           ~select(DiligenceMedia.id)
+           .outerjoin(MediaBlob, MediaBlob.sha256 == DiligenceMedia.sha256)
+           .where(DiligenceMedia.diligence_id == Diligence.id, MediaBlob.sha256.is_(None))
+           .exists())
+    .values(complete=True, completed_at=bindparam("at"))
+    .returning(Diligence.id, Diligence.user_id)
+    # Records of this session (the demo's) see the change too.
+    .execution_options(synchronize_session="fetch", feed_marked=True))  # touch_diligences below
+
+
 def expected_media_type(sha256: str, user: User) -> str | None:
     """The type a record of ``user`` declared for this file; None if no record of theirs
     mentions it (files are accepted only for records already pushed)."""
-    return db.session.scalar(
-        select(DiligenceMedia.content_type).join(Diligence)
-        .where(DiligenceMedia.sha256 == sha256, Diligence.user_id == user.id).limit(1))
+    return db.session.scalar(_EXPECTED_MEDIA_TYPE, {"sha256": sha256, "user_id": user.id})
 
 
-def media_arrived(sha256: str, at: datetime | None = None) -> list[Diligence]:
-    """Marks complete every record that was waiting only for this file; returns them."""
-    at = at or utcnow()
-    listing = select(DiligenceMedia.diligence_id).where(DiligenceMedia.sha256 == sha256)
-    still_missing = (select(DiligenceMedia.id)
-                     .outerjoin(MediaBlob, MediaBlob.sha256 == DiligenceMedia.sha256)
-                     .where(DiligenceMedia.diligence_id == Diligence.id, MediaBlob.sha256.is_(None)))
-    completed = list(db.session.scalars(select(Diligence).where(
-        Diligence.id.in_(listing), Diligence.complete.is_(False), ~still_missing.exists())))
-    for diligence in completed:
-        diligence.complete, diligence.completed_at = True, at
-    return completed
+def media_arrived(sha256: str, at: datetime | None = None) -> list[str]:
+    """Marks complete every record that was waiting only for this file (one UPDATE … RETURNING:
+    the records' content is never loaded for it); returns their ids. Their phones learn it at
+    the next pull (the change feed sees no ORM flush here, so it is told)."""
+    completed = db.session.execute(_COMPLETED_BY_FILE, {"sha256": sha256, "at": at or utcnow()}).all()
+    touch_diligences(db.session, [(row.id, row.user_id) for row in completed])
+    return [row.id for row in completed]
 
 
 # Evidence -----------------------------------------------------------------------------------
@@ -492,6 +529,9 @@ def decide(diligence: Diligence, action: str, *, actor: User, reason: str | None
             raise ReviewError("Esta versión ya fue sustituida por una corrección: revise la vigente.")
         if state not in OPEN_FOR_REVIEW:
             raise ReviewError(f"La diligencia ya está {diligence.review_state_label.lower()}.")
+        if action not in decisions_open(diligence) and action in ("approved", "returned"):
+            raise ReviewError("La diligencia fue devuelta para corrección: se decide sobre la "
+                              "versión corregida cuando llegue.")
     if action == "returned" and observations is None:
         raise ReviewError("Escriba las observaciones para que la persona corrija el registro.")
     if action == "rejected" and reason is None:
@@ -511,12 +551,10 @@ def decide(diligence: Diligence, action: str, *, actor: User, reason: str | None
     db.session.flush()
     record(f"diligence_{action}", actor=actor, obj=diligence, reason=reason,
            observations=observations)
+    if action == "rejected":
+        # A rejected acta notified nobody: the credits it dated are recomputed (issue 12).
+        void_notifications_of(diligence, actor=actor, reason=f"diligencia rechazada: {reason}")
     return event
-
-
-def latest_return(diligence: Diligence) -> ReviewEvent | None:
-    returns = [e for e in diligence.review_events if e.action == "returned"]
-    return returns[-1] if returns else None
 
 
 def versions_of(diligence: Diligence) -> list[Diligence]:

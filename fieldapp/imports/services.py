@@ -107,9 +107,12 @@ class ImportSummary:
 # --- Reading the file ---------------------------------------------------------------------
 
 
-def read_csv(data: bytes) -> list[RawRecord]:
+def read_csv(data: bytes, *, known: Sequence[str] = COLUMN_NAMES,
+             required: frozenset[str] = REQUIRED_COLUMNS, rows_of: str = "créditos"
+             ) -> list[RawRecord]:
     """Splits a UTF-8 CSV (header row, comma separated) into (line number, values by column).
-    Problems with the file as a whole are reported as line 1 (the header) or their own line."""
+    Problems with the file as a whole are reported as line 1 (the header) or their own line.
+    ``known`` and ``required`` are the file's columns (the emisión's by default)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -125,7 +128,7 @@ def read_csv(data: bytes) -> list[RawRecord]:
         raise ImportRejected([RowProblem(1, "el archivo está vacío; la primera fila debe ser el "
                                             "encabezado con los nombres de las columnas.")])
     columns = [h.strip().lower() for h in header]
-    _check_header(columns)
+    _check_header(columns, known, required)
 
     records: list[RawRecord] = []
     problems: list[RowProblem] = []
@@ -148,14 +151,14 @@ def read_csv(data: bytes) -> list[RawRecord]:
     if problems:
         raise ImportRejected(problems)
     if not records:
-        raise ImportRejected([RowProblem(1, "el archivo no tiene filas de créditos.")])
+        raise ImportRejected([RowProblem(1, f"el archivo no tiene filas de {rows_of}.")])
     return records
 
 
-def _check_header(columns: list[str]) -> None:
+def _check_header(columns: list[str], known: Sequence[str], required: frozenset[str]) -> None:
     problems = []
-    missing = [c for c in COLUMN_NAMES if c in REQUIRED_COLUMNS and c not in columns]
-    unknown = [c for c in columns if c not in COLUMN_NAMES]
+    missing = [c for c in known if c in required and c not in columns]
+    unknown = [c for c in columns if c not in known]
     repeated = sorted({c for c in columns if columns.count(c) > 1})
     if missing:
         problems.append(RowProblem(1, f"faltan columnas en el encabezado: {', '.join(missing)}."))

@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, make_response, redirect, render_template, url_for
 from sqlalchemy.exc import IntegrityError
 
-from fieldapp.auth.access import allow, current_user
-from fieldapp.auth.models import User
+from fieldapp.auth.access import allow, signed_in_user
 from fieldapp.extensions import db
 from fieldapp.imports.forms import CreditImportForm
 from fieldapp.imports.rows import COLUMNS, template_csv
@@ -15,15 +14,10 @@ from fieldapp.imports.services import ImportRejected, RowProblem, import_credit_
 bp = Blueprint("imports", __name__, url_prefix="/admin/importar")
 
 
-def _me() -> User:
-    user = current_user()
-    assert user is not None
-    return user
-
 
 def _page(form: CreditImportForm, problems: list[RowProblem] | None = None, status: int = 200,
           bad_lines: int = 0) -> tuple[str, int]:
-    me = _me()
+    me = signed_in_user()
     return render_template("imports/upload.html", form=form, problems=problems or [],
                            bad_lines=bad_lines, columns=COLUMNS,
                            recent=recent_imports(me.office_id)), status
@@ -32,7 +26,7 @@ def _page(form: CreditImportForm, problems: list[RowProblem] | None = None, stat
 @bp.route("/", methods=["GET", "POST"])
 @allow("admin")
 def upload() -> Response | tuple[str, int]:
-    me = _me()
+    me = signed_in_user()
     form = CreditImportForm()
     if not form.validate_on_submit():
         return _page(form, status=422 if form.is_submitted() else 200)

@@ -478,12 +478,13 @@ def _attendee_order(s: Seizure) -> Findings:
 
 
 def witnesses_recorded(f: DiligenceFacts, p: CheckParams) -> Findings:
-    """R-PAE-4: two witnesses who sign, or the executor records none were named or they refused."""
+    """R-PAE-4: two witnesses who sign, or the executor records none were named or they refused
+    (for both, in the note, or for each witness who refused on the phone)."""
     s = f.seizure
     if s is None or s.witnesses_note is not None:
         return
     named = [w for w in s.witnesses if w.name]
-    if len(named) < 2 or not all(w.signed for w in named):
+    if len(named) < 2 or not all(w.signed or w.refused_to_sign for w in named):
         yield block("R-PAE-4", "pae4.witnesses", "seizure.witnesses")
 
 

@@ -33,7 +33,10 @@ VerificationMethod = Literal["street_sign", "house_number", "signage", "statemen
 AddresseeType = Literal["person", "company"]
 Capacity = Literal["addressee", "legal_representative", "employee", "relative", "third_party",
                    "neighbor"]
-MediaRole = Literal["facade", "posting", "signature", "evidence", "item", "document"]
+# "witness_signature" and "custodian_signature": an embargo's witnesses and custodian sign on
+# the screen too (R-PAE-4, R-PAE-8); the Witness or Custodian names its file by sha256.
+MediaRole = Literal["facade", "posting", "signature", "evidence", "item", "document",
+                    "witness_signature", "custodian_signature"]
 PostingReason = Literal["nobody_present", "refused_to_receive"]
 NotLocatedReason = Literal["moved", "closed", "address_not_found", "unknown_at_address",
                            "temporary_absence"]
@@ -195,8 +198,17 @@ class SeizedItem:
 
 @dataclass(frozen=True)
 class Witness:
+    """A witness of the embargo (R-PAE-4): identified as the attendee is, and signing on the
+    screen (``signature`` is the sha256 of its file, role "witness_signature") or refusing.
+    ``signed`` is what older phones sent (a checkbox); a drawn signature sets it too."""
+
     name: str | None = None
     signed: bool = False
+    id_type: str | None = None
+    id_number: str | None = None
+    not_identified: bool = False
+    refused_to_sign: bool = False
+    signature: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,6 +219,12 @@ class Custodian:
     appointed_by: AppointedBy | None = None
     location: str | None = None
     is_debtor: bool = False
+    # Identified and signing (role "custodian_signature") or refusing, as a witness does.
+    id_type: str | None = None
+    id_number: str | None = None
+    not_identified: bool = False
+    refused_to_sign: bool = False
+    signature: str | None = None
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,9 @@ WITNESS_NOTES: dict[str, str] = {"none_designated": "No se designaron testigos",
                  "refused_to_sign": "Los testigos se negaron a firmar"}
 APPOINTED_BY: dict[str, str] = {"executor": "El ejecutor", "office_head": "El jefe de la oficina"}
 MEDIA_ROLES: dict[str, str] = {"facade": "Fachada", "posting": "Citatorio fijado", "signature": "Firma",
-               "evidence": "Evidencia", "item": "Bien embargado", "document": "Documento"}
+               "evidence": "Evidencia", "item": "Bien embargado", "document": "Documento",
+               "witness_signature": "Firma de testigo",
+               "custodian_signature": "Firma del depositario"}
 SEVERITIES: dict[str, str] = {"block": "Impedimento", "warn": "Advertencia"}
 # Fields the phone may prefill that no legal check names (the checks' own field names are in
 # fieldapp.legal.messages.LABELS).

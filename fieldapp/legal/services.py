@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from fieldapp.audit.services import record
 from fieldapp.auth.models import User
+from fieldapp.credits.models import CreditNotification, CreditSituation
 from fieldapp.db_types import utcnow
 from fieldapp.extensions import db
 from fieldapp.legal.calendar import DEFAULT_HOURS_END, DEFAULT_HOURS_START, BusinessCalendar
@@ -434,7 +435,8 @@ def _dates(notified_on: date, cal: BusinessCalendar, history: ParameterHistory) 
     return takes_effect_on(notified_on, cal), payment_deadline(notified_on, cal, friday_rule)
 
 
-def record_notification(credit: Credit, notified_on: date, *, actor: User | None, source: str
+def record_notification(credit: Credit, notified_on: date, *, actor: User | None, source: str,
+                        diligence_id: str | None = None, estrados_case_id: int | None = None
                         ) -> NotificationOutcome:
     """An accepted notification of ``credit`` on ``notified_on``: the credit gets the day it
     takes effect (R-NOT-11) and its payment deadline (R-DL-1, with the office's calendar and the
@@ -443,7 +445,15 @@ def record_notification(credit: Credit, notified_on: date, *, actor: User | None
     Forward only: an older notification arriving after a later one (a phone that synced late)
     never replaces the later one's dates (the later deadline never lets enforcement start early,
     R-DL-2); nor does any notification change the dates of a credit already past the gate or
-    paid/cancelled. Such a notification is still audited."""
+    paid/cancelled. Such a notification is still audited.
+
+    Every notification, applied or not, is a row of the credit's notification ledger
+    (``credit_notifications``): if the one whose dates stand is voided later (its diligence
+    rejected or corrected), the credit's dates come from the rows still valid
+    (``fieldapp.credits.services``)."""
+    db.session.add(CreditNotification(credit_id=credit.id, notified_on=notified_on, source=source,
+                                      diligence_id=diligence_id, estrados_case_id=estrados_case_id,
+                                      recorded_by_id=actor.id if actor is not None else None))
     office = _office_of(credit)
     if credit.notified_on is not None and notified_on <= credit.notified_on:
         reason = ("same" if notified_on == credit.notified_on else "older_than_recorded")
@@ -473,10 +483,22 @@ def _ignored(credit: Credit, notified_on: date, actor: User | None, source: str,
 
 
 def record_document_notification(document: Document, notified_on: date, *, actor: User | None,
-                                 source: str) -> dict[int, NotificationOutcome]:
+                                 source: str, diligence_id: str | None = None,
+                                 estrados_case_id: int | None = None
+                                 ) -> dict[int, NotificationOutcome]:
     """``record_notification`` for every credit the notified document covers."""
-    return {c.id: record_notification(c, notified_on, actor=actor, source=source)
+    return {c.id: record_notification(c, notified_on, actor=actor, source=source,
+                                      diligence_id=diligence_id, estrados_case_id=estrados_case_id)
             for c in document.credits}
+
+
+def notification_dates(credit: Credit, notified_on: date) -> tuple[date, date]:
+    """The takes-effect day and payment deadline a notification of ``credit`` on
+    ``notified_on`` gives (R-NOT-11, R-DL-1), with the office's calendar and the Friday rule in
+    force that day."""
+    office = _office_of(credit)
+    history = ParameterHistory(office)
+    return _dates(notified_on, _calendar(office, history.on(notified_on)), history)
 
 
 def refresh_deadlines(office: Office | None, *, since: date, actor: User | None) -> int:
@@ -536,13 +558,31 @@ def enforcement_refusals(credit: Credit, today: date, context: GateContext | Non
         return ["El crédito no tiene una notificación registrada: su plazo de pago no ha "
                 "corrido (R-DL-1)."]
     context = context or GateContext(_office_of(credit), today)
+    in_force = situations_in_force(credit, today)
+    kinds = {s.kind for s in in_force}
     findings = enforcement_gate(
         notified_on=credit.notified_on, today=today, cal=context.calendar,
-        paid=credit.status == "paid", guaranteed=credit.is_guaranteed,
-        suspended=credit.is_suspended, open_clarification=credit.clarification_open,
+        paid=credit.status == "paid" or any(s.kind == "payment" and s.subkind == "full"
+                                            for s in in_force),
+        guaranteed="guarantee" in kinds, suspended="suspension" in kinds,
+        open_clarification="clarification" in kinds,
         friday_rule=context.history.on(credit.notified_on).friday_rule,
     )
-    return [f.message for f in findings]
+    reasons = [f.message for f in findings]
+    # Which situation closes the gate, with its source document, so the office head can check it.
+    reasons += [f"{s.subkind_label}: {s.source_document} (ref. {s.reference}, desde el "
+                f"{fmt_date(s.starts_on)})." for s in in_force if s.closes_gate]
+    return reasons
+
+
+def situations_in_force(credit: Credit, today: date) -> list[CreditSituation]:
+    """The credit's situations in force on ``today`` (R-DL-2 reads them; nothing else can
+    close or open the gate): started on or before ``today``, not ended by then."""
+    stmt = (select(CreditSituation)
+            .where(CreditSituation.credit_id == credit.id, CreditSituation.starts_on <= today,
+                   or_(CreditSituation.ends_on.is_(None), CreditSituation.ends_on > today))
+            .order_by(CreditSituation.starts_on, CreditSituation.id))
+    return list(db.session.scalars(stmt))
 
 
 def make_enforceable(credit: Credit, today: date, *, actor: User | None) -> list[str]:

@@ -9,8 +9,7 @@ from decimal import Decimal
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from fieldapp.auth.access import allow, current_user
-from fieldapp.auth.models import User
+from fieldapp.auth.access import allow, signed_in_user
 from fieldapp.extensions import db
 from fieldapp.legal.calendar import statutory_non_business_days
 from fieldapp.legal.costs import CostBracket
@@ -54,11 +53,6 @@ bp = Blueprint("legal", __name__)
 MIN_YEAR, MAX_YEAR = 2020, 2100
 
 
-def _me() -> User:
-    user = current_user()
-    assert user is not None
-    return user
-
 
 # Institutional non-business days (R-CAL-2) ---------------------------------------------------
 
@@ -69,7 +63,7 @@ def _year_arg(default: int) -> int:
 
 
 def _calendar_page(form: NonBusinessDayForm, year: int, status: int = 200) -> tuple[str, int]:
-    me = _me()
+    me = signed_in_user()
     rows = non_business_days_of_year(me.office, year, include_removed=True)
     return render_template(
         "legal/calendar.html",
@@ -86,14 +80,14 @@ def _calendar_page(form: NonBusinessDayForm, year: int, status: int = 200) -> tu
 @bp.route("/admin/calendario")
 @allow("admin")
 def calendar() -> tuple[str, int]:
-    year = _year_arg(office_today(_me().office).year)
+    year = _year_arg(office_today(signed_in_user().office).year)
     return _calendar_page(NonBusinessDayForm(formdata=None), year)
 
 
 @bp.route("/admin/calendario", methods=["POST"])
 @allow("admin")
 def add_day() -> Response | tuple[str, int]:
-    me = _me()
+    me = signed_in_user()
     form = NonBusinessDayForm()
     if form.validate_on_submit():
         start = form.start.data
@@ -116,7 +110,7 @@ def add_day() -> Response | tuple[str, int]:
 @bp.route("/admin/calendario/<int:day_id>/retirar", methods=["POST"])
 @allow("admin")
 def remove_day(day_id: int) -> Response:
-    me = _me()
+    me = signed_in_user()
     # Institute-wide days (office_id NULL) are not any office's to remove: 404 here too.
     row = get_in_office_or_404(NonBusinessDay, day_id)
     form = RemoveDayForm()
@@ -157,7 +151,7 @@ def _prefilled(params: LegalParameters, today: date) -> ParameterSetForm:
 
 def _parameters_page(form: ParameterSetForm | None = None, photo_form: PhotoSizeForm | None = None,
                      status: int = 200) -> tuple[str, int]:
-    me = _me()
+    me = signed_in_user()
     today = office_today(me.office)
     params = parameters_for(me.office, today)
     versions = parameter_versions(me.office)
@@ -197,7 +191,7 @@ def _brackets_of(form: ParameterSetForm) -> list[CostBracket]:
 @bp.route("/admin/parametros", methods=["POST"])
 @allow("admin")
 def save_parameters() -> Response | tuple[str, int]:
-    me = _me()
+    me = signed_in_user()
     form = ParameterSetForm()
     if form.validate_on_submit():
         try:
@@ -228,7 +222,7 @@ def save_parameters() -> Response | tuple[str, int]:
 @bp.route("/admin/parametros/fotos", methods=["POST"])
 @allow("admin")
 def save_photo_size() -> Response | tuple[str, int]:
-    me = _me()
+    me = signed_in_user()
     form = PhotoSizeForm()
     if form.validate_on_submit():
         try:
@@ -259,7 +253,7 @@ def _after_arg() -> tuple[date, int] | None:
 @bp.route("/oficina/plazos")
 @allow("supervisor", "admin")
 def deadlines() -> Response:
-    me = _me()
+    me = signed_in_user()
     today = office_today(me.office)
     window = request.args.get("ventana", "atencion")
     window = window if window in WINDOWS else "atencion"
@@ -288,7 +282,7 @@ def deadlines() -> Response:
 @bp.route("/oficina/plazos/<int:credit_id>/exigible", methods=["POST"])
 @allow("supervisor", "admin")
 def enforce_credit(credit_id: int) -> Response:
-    me = _me()
+    me = signed_in_user()
     credit = get_in_office_or_404(Credit, credit_id)
     today = office_today(me.office)
     refusals = make_enforceable(credit, today, actor=me)
@@ -310,7 +304,7 @@ def enforce_credit(credit_id: int) -> Response:
 @bp.route("/oficina/plazos/revisar", methods=["POST"])
 @allow("supervisor", "admin")
 def sweep() -> Response:
-    me = _me()
+    me = signed_in_user()
     form = SweepForm()
     if not form.validate_on_submit():
         flash("El formulario expiró. Intente de nuevo.", "error")

@@ -12,7 +12,7 @@ from fieldapp.diligences.models import Diligence, DiligenceMedia
 from fieldapp.extensions import db
 from fieldapp.media import storage
 from fieldapp.media.models import MediaBlob
-from fieldapp.media.services import find_blob
+from fieldapp.media.services import find_blob, thumbnail_of
 
 bp = Blueprint("media", __name__, url_prefix="/evidencias")
 
@@ -49,4 +49,4 @@ def original(sha256: str) -> Response:
 @allow("supervisor", "admin", "notifier", "executor")
 def thumbnail(sha256: str) -> Response:
     blob = _visible_blob(sha256)
-    return _send(str(storage.thumbnail_path(blob.sha256)), "image/jpeg")
+    return _send(str(thumbnail_of(blob.sha256)), "image/jpeg")

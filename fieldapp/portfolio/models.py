@@ -156,10 +156,8 @@ class Credit(db.Model):
     notified_on: Mapped[date | None]
     takes_effect_on: Mapped[date | None]
     payment_deadline: Mapped[date | None] = mapped_column(index=True)
-    # What the enforcement gate (R-DL-2) must know besides the deadline.
-    is_guaranteed: Mapped[bool] = mapped_column(default=False)
-    is_suspended: Mapped[bool] = mapped_column(default=False)
-    clarification_open: Mapped[bool] = mapped_column(default=False)
+    # What else the enforcement gate (R-DL-2) must know lives in credit_situations
+    # (fieldapp/credits): payments, guarantees, suspensions, clarifications, cancellations.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     debtor: Mapped[Debtor] = relationship()

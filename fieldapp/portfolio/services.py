@@ -140,3 +140,29 @@ def advance_credit_states(
 
 def stops_field_work(credit: Credit) -> bool:
     return credit.status in FINAL_STATUSES
+
+
+def revert_credit_status(
+    credit: Credit,
+    new_status: str,
+    *,
+    source: str,
+    actor: User | None = None,
+    reason: str,
+) -> bool:
+    """The one backward move: a credit whose only notification was voided (its diligence
+    rejected or corrected) goes back to `new_status` ("por notificar"). Like a forward move it
+    is a history row (exported to the institutional systems) and an audit event, with why."""
+    if new_status not in CREDIT_STATUSES:
+        raise UnknownStatus(new_status)
+    if credit.status in FINAL_STATUSES or STATUS_RANK[new_status] >= STATUS_RANK[credit.status]:
+        return False
+    change = CreditStatusChange(credit=credit, from_status=credit.status, to_status=new_status,
+                                source=source, actor_id=actor.id if actor is not None else None,
+                                reason=reason)
+    db.session.add(change)
+    credit.status = new_status
+    db.session.flush()
+    record("credit_status_reverted", actor=actor, obj=credit, from_status=change.from_status,
+           to_status=new_status, source=source, reason=reason)
+    return True

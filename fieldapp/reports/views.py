@@ -11,8 +11,7 @@ from flask import Blueprint, make_response, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from fieldapp.audit.services import record
-from fieldapp.auth.access import allow, current_user
-from fieldapp.auth.models import User
+from fieldapp.auth.access import allow, signed_in_user
 from fieldapp.diligences.models import DILIGENCE_KINDS, REVIEW_STATES
 from fieldapp.extensions import db
 from fieldapp.offices.services import office_today
@@ -33,16 +32,11 @@ bp = Blueprint("reports", __name__, url_prefix="/oficina/informes")
 NEXT_SINCE_HEADER = "X-Fieldapp-Next-Since"
 
 
-def _me() -> User:
-    user = current_user()
-    assert user is not None
-    return user
-
 
 def _csv(text: str, filename: str, *, for_spreadsheets: bool = True, **details: Any) -> Response:
     """A download. Personal data (debtors, RFCs, staff) leaves the app: who took which report
     with which parameters goes to the audit log first (the request's one commit)."""
-    me = _me()
+    me = signed_in_user()
     record("report_exported", actor=me, office_id=me.office_id, object_type="reports",
            object_id=request.endpoint, params=request.args.to_dict(), **details)
     db.session.commit()
@@ -80,7 +74,7 @@ def _csv_or_400(build: Callable[[], Response]) -> Response:
 @bp.route("/")
 @allow("supervisor", "admin")
 def index() -> str:
-    me = _me()
+    me = signed_in_user()
     today = office_today(me.office)
     return render_template("reports/index.html", today=today, columns=STATUS_EXPORT_COLUMNS)
 
@@ -89,7 +83,7 @@ def index() -> str:
 
 def _period() -> Period:
     return Period.parse(request.args.get("desde"), request.args.get("hasta"),
-                        office_today(_me().office))
+                        office_today(signed_in_user().office))
 
 
 def _period_args() -> dict[str, str]:
@@ -99,7 +93,7 @@ def _period_args() -> dict[str, str]:
 @bp.route("/productividad")
 @allow("supervisor", "admin")
 def productivity() -> Response:
-    me = _me()
+    me = signed_in_user()
 
     def build() -> dict[str, Any]:
         period = _period()
@@ -112,7 +106,7 @@ def productivity() -> Response:
 @bp.route("/productividad.csv")
 @allow("supervisor", "admin")
 def productivity_csv() -> Response:
-    me = _me()
+    me = signed_in_user()
 
     def build() -> Response:
         period = _period()
@@ -125,7 +119,7 @@ def productivity_csv() -> Response:
 @bp.route("/sectores")
 @allow("supervisor", "admin")
 def sectors() -> Response:
-    me = _me()
+    me = signed_in_user()
 
     def build() -> dict[str, Any]:
         period = _period()
@@ -137,7 +131,7 @@ def sectors() -> Response:
 @bp.route("/sectores.csv")
 @allow("supervisor", "admin")
 def sectors_csv() -> Response:
-    me = _me()
+    me = signed_in_user()
 
     def build() -> Response:
         period = _period()
@@ -152,7 +146,7 @@ def sectors_csv() -> Response:
 @bp.route("/vencidas")
 @allow("supervisor", "admin")
 def overdue() -> Response:
-    me = _me()
+    me = signed_in_user()
     today = office_today(me.office)
     return _page("reports/overdue.html", "reports/_overdue.html",
                  lambda: {"rows": services.overdue_rows(me.office, today)}, today=today)
@@ -161,7 +155,7 @@ def overdue() -> Response:
 @bp.route("/vencidas.csv")
 @allow("supervisor", "admin")
 def overdue_csv() -> Response:
-    me = _me()
+    me = signed_in_user()
     today = office_today(me.office)
     return _csv(services.overdue_csv(services.overdue_rows(me.office, today)),
                 f"asignaciones-vencidas-{me.office.code}-{today}.csv")
@@ -170,7 +164,7 @@ def overdue_csv() -> Response:
 @bp.route("/plazos")
 @allow("supervisor", "admin")
 def deadlines() -> Response:
-    me = _me()
+    me = signed_in_user()
     today = office_today(me.office)
 
     def build() -> dict[str, Any]:
@@ -185,7 +179,7 @@ def deadlines() -> Response:
 @bp.route("/plazos.csv")
 @allow("supervisor", "admin")
 def deadlines_csv() -> Response:
-    me = _me()
+    me = signed_in_user()
     today = office_today(me.office)
 
     def build() -> Response:
@@ -200,7 +194,7 @@ def deadlines_csv() -> Response:
 @bp.route("/prescripcion")
 @allow("supervisor", "admin")
 def prescription() -> Response:
-    me = _me()
+    me = signed_in_user()
     today = office_today(me.office)
 
     def build() -> dict[str, Any]:
@@ -215,7 +209,7 @@ def prescription() -> Response:
 @bp.route("/prescripcion.csv")
 @allow("supervisor", "admin")
 def prescription_csv() -> Response:
-    me = _me()
+    me = signed_in_user()
     today = office_today(me.office)
 
     def build() -> Response:
@@ -233,7 +227,7 @@ def prescription_csv() -> Response:
 def status_changes_csv() -> Response:
     """Status changes with desde <= at < hasta (docs/status-export.md). The response says, in
     a header, the exact bound to pass as the next ``desde``."""
-    me = _me()
+    me = signed_in_user()
 
     def build() -> Response:
         since_text = request.args.get("desde", "").strip()

@@ -8,7 +8,6 @@ printed on actas and linked from the demo), the office screens under /oficina.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -29,10 +28,10 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from fieldapp.audit.services import record
-from fieldapp.auth.access import allow, current_user
+from fieldapp.auth.access import allow, signed_in_user
 from fieldapp.auth.models import User
 from fieldapp.diligences.models import DILIGENCE_KINDS, FLAG_LABELS, REVIEW_STATES, Diligence
-from fieldapp.diligences.services import OPEN_FOR_REVIEW, ReviewError, decide, versions_of
+from fieldapp.diligences.services import ReviewError, decide, decisions_open, versions_of
 from fieldapp.extensions import db
 from fieldapp.legal.labels import MEDIA_ROLES
 from fieldapp.media.services import present
@@ -62,7 +61,7 @@ from fieldapp.review.services import (
 )
 from fieldapp.web.htmx import render_page_or_fragment, wants_fragment
 from fieldapp.web.loading import get_in_office_or_404
-from fieldapp.web.security import CSP
+from fieldapp.web.security import csp_allowing_tiles_from
 
 bp = Blueprint("diligences", __name__, url_prefix="/diligencias")
 
@@ -74,18 +73,13 @@ def _labels() -> dict[str, Any]:
     return {"flag_short": FLAG_SHORT, "flag_labels": FLAG_LABELS}
 
 
-def _me() -> User:
-    user = current_user()
-    assert user is not None
-    return user
-
 
 def _tz(user: User) -> ZoneInfo:
     return ZoneInfo(user.office.timezone)
 
 
 def _filter_context(flt: DiligenceFilter, errors: list[str]) -> dict[str, Any]:
-    me = _me()
+    me = signed_in_user()
     return {"flt": flt, "filter_errors": errors, "people": field_people(me.office),
             "sectors": sectors_of(me.office), "kinds": DILIGENCE_KINDS, "outcomes": OUTCOMES,
             "states": REVIEW_STATES, "findings_choices": FINDINGS}
@@ -104,7 +98,7 @@ def _url_of(d: Diligence) -> str:
 @bp.route("/")
 @allow("supervisor", "admin")
 def index() -> Response:
-    me = _me()
+    me = signed_in_user()
     flt, errors = _parse_filter()
     after = None
     raw_after = request.args.get("despues")
@@ -124,26 +118,6 @@ def index() -> Response:
 
 # The map ---------------------------------------------------------------------------------
 
-def _tile_origin(tile_url: str) -> str | None:
-    """The origin the map's tiles come from, for the page's CSP (None: our own origin or no
-    tiles). A ``{s}`` subdomain becomes a wildcard: ``https://*.tile.example.org``."""
-    parts = urlsplit(tile_url)
-    if not parts.scheme or not parts.netloc:
-        return None
-    host = parts.netloc
-    while "{" in host and "}" in host:
-        start, end = host.index("{"), host.index("}")
-        host = host[:start] + "*" + host[end + 1:]
-    return f"{parts.scheme}://{host}"
-
-
-def _csp_allowing_images_from(origin: str | None) -> str:
-    if origin is None:
-        return CSP
-    directives = [f"{d} {origin}" if d.startswith("img-src ") else d for d in CSP.split("; ")]
-    return "; ".join(directives)
-
-
 @bp.route("/mapa")
 @allow("supervisor", "admin")
 def map_page() -> Response:
@@ -155,7 +129,7 @@ def map_page() -> Response:
         "review/diligence_map.html",
         tile_url=tile_url, tile_attribution=current_app.config.get("MAP_TILE_ATTRIBUTION", ""),
         map_limit=_map_limit(), **_filter_context(flt, errors)), 400 if errors else 200)
-    response.headers["Content-Security-Policy"] = _csp_allowing_images_from(_tile_origin(tile_url))
+    response.headers["Content-Security-Policy"] = csp_allowing_tiles_from(tile_url)
     return response
 
 
@@ -166,7 +140,7 @@ def _map_limit() -> int:
 @bp.route("/mapa.geojson")
 @allow("supervisor", "admin")
 def map_points() -> Response:
-    me = _me()
+    me = signed_in_user()
     flt, errors = _parse_filter()
     if errors:
         return _bad_filter(errors)
@@ -190,7 +164,7 @@ def _bad_filter(errors: list[str]) -> Response:
 
 
 def _export(kind: str, mimetype: str, body) -> Response:  # type: ignore[no-untyped-def]
-    me = _me()
+    me = signed_in_user()
     flt, errors = _parse_filter()
     if errors:
         return Response(" ".join(errors) + "\n", status=400, mimetype="text/plain")
@@ -231,26 +205,28 @@ def _acta_url(diligence: Diligence) -> str | None:
 def _panel_context(diligence: Diligence, form: DecisionForm | None = None,
                    error: str | None = None) -> dict[str, Any]:
     return {"diligence": diligence, "form": form or DecisionForm(formdata=None),
-            "error": error, "can_decide": diligence.is_current
-            and diligence.review_state in OPEN_FOR_REVIEW}
+            "error": error, "decisions": decisions_open(diligence)}
 
 
 def _detail_page(diligence: Diligence, status: int = 200, **panel: Any) -> Response:
-    me = _me()
+    me = signed_in_user()
     # Every view of a record's personal data is audited (workflows.md, Evidence).
     record("diligence_viewed", actor=me, obj=diligence)
     db.session.commit()
-    tz = _tz(me)
-    sections, facts_problem = facts_sections(diligence, tz)
+    sections, facts_problem = facts_sections(diligence, me.office)
     shas = [m.sha256 for m in diligence.media]
+    tile_url = current_app.config.get("MAP_TILE_URL") or ""
     response = make_response(render_template(
         "review/diligence.html",
+        tile_url=tile_url, tile_attribution=current_app.config.get("MAP_TILE_ATTRIBUTION", ""),
         evidence=evidence_of(diligence), sections=sections, facts_problem=facts_problem,
         versions=versions_of(diligence), acta_url=_acta_url(diligence),
         present=present(shas) if shas else set(), media_roles=MEDIA_ROLES,
         outcome_label=OUTCOMES[outcome_of(diligence)], seconds_text=seconds_text,
         **{**_panel_context(diligence), **panel}), status)
     response.headers["Cache-Control"] = "private, no-store"
+    # The record's map shows tiles (when the page is loaded as a page, not through htmx).
+    response.headers["Content-Security-Policy"] = csp_allowing_tiles_from(tile_url)
     return response
 
 
@@ -264,7 +240,7 @@ def detail(diligence_id: str) -> Response:
 def _locked_in_office_or_404(diligence_id: str) -> Diligence:
     """The record, row-locked until the commit (PostgreSQL): two office heads deciding at
     once are served one after the other, and the second sees the first's decision."""
-    me = _me()
+    me = signed_in_user()
     diligence = db.session.scalar(
         select(Diligence).where(Diligence.id == diligence_id)
         .options(selectinload(Diligence.review_events)).with_for_update(of=Diligence))
@@ -276,7 +252,7 @@ def _locked_in_office_or_404(diligence_id: str) -> Diligence:
 @bp.route("/<string:diligence_id>/decision", methods=["POST"])
 @allow("supervisor", "admin")
 def decision(diligence_id: str) -> Response:
-    me = _me()
+    me = signed_in_user()
     diligence = _locked_in_office_or_404(diligence_id)
     form = DecisionForm()
     error = None

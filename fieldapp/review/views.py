@@ -16,7 +16,7 @@ from fieldapp.assignments.services import (
     live_assignments_by_document,
     overdue,
 )
-from fieldapp.auth.access import allow, current_user
+from fieldapp.auth.access import allow, signed_in_user
 from fieldapp.auth.models import User
 from fieldapp.extensions import db
 from fieldapp.offices.models import Sector
@@ -31,11 +31,6 @@ bp = Blueprint("review", __name__, url_prefix="/oficina")
 
 PAGE_SIZE = 50
 
-
-def _me() -> User:
-    user = current_user()
-    assert user is not None
-    return user
 
 
 DEFAULT_DAYS_TO_DUE = 7
@@ -69,7 +64,7 @@ def _sectors(office_id: int) -> list[Sector]:
 @bp.route("/")
 @allow("supervisor", "admin")
 def home() -> str:
-    me = _me()
+    me = signed_in_user()
     counts = dict(
         db.session.execute(
             select(Assignment.status, func.count(Assignment.id))
@@ -86,7 +81,7 @@ def home() -> str:
 @bp.route("/vencidas")
 @allow("supervisor", "admin")
 def overdue_assignments() -> str:
-    me = _me()
+    me = signed_in_user()
     late = overdue(me.office_id, office_today(me.office))
     return render_template("review/overdue.html", assignments=late)
 
@@ -111,7 +106,7 @@ def _documents_query(office_id: int, sector_id: int | None, after_folio: str | N
 @bp.route("/documentos")
 @allow("supervisor", "admin")
 def documents() -> Response:
-    me = _me()
+    me = signed_in_user()
     sector_id = request.args.get("sector", type=int)
     after = request.args.get("despues")
     rows = list(db.session.scalars(_documents_query(me.office_id, sector_id, after)).unique())
@@ -133,7 +128,7 @@ def documents() -> Response:
 @bp.route("/documentos/<int:document_id>/asignar", methods=["POST"])
 @allow("supervisor", "admin")
 def assign_document(document_id: int) -> Response:
-    me = _me()
+    me = signed_in_user()
     document = get_in_office_or_404(Document, document_id)
     form = _assign_form(me)
     error = None
@@ -164,7 +159,7 @@ def assign_document(document_id: int) -> Response:
 @bp.route("/sectores/asignar", methods=["POST"])
 @allow("supervisor", "admin")
 def assign_by_sector() -> Response:
-    me = _me()
+    me = signed_in_user()
     form = _sector_form(me)
     if not form.validate_on_submit():
         for message in form.error_messages():

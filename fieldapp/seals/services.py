@@ -23,7 +23,6 @@ from fieldapp.auth.models import User
 from fieldapp.db_types import utcnow
 from fieldapp.depository.services import take_into_custody
 from fieldapp.diligences.models import Diligence
-from fieldapp.diligences.transactions import begin_write_transaction
 from fieldapp.extensions import db
 from fieldapp.legal.facts import DiligenceFacts
 from fieldapp.offices.models import Office
@@ -35,6 +34,7 @@ from fieldapp.seals.models import (
     SealSheet,
     SealUse,
 )
+from fieldapp.transactions import begin_write_transaction
 
 MAX_SHEET = 240  # ten pages of 24 labels
 EXECUTOR_ROLE = "executor"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, make_response, render_template, request
 from werkzeug.wrappers import Response
 
-from fieldapp.auth.access import allow, current_user
+from fieldapp.auth.access import allow, signed_in_user
 from fieldapp.auth.models import User
 from fieldapp.extensions import db
 from fieldapp.seals.forms import NO_EXECUTOR, AssignSheetForm, IssueSheetForm, VoidSealForm
@@ -28,11 +28,6 @@ from fieldapp.web.loading import get_in_office_or_404
 
 bp = Blueprint("seals", __name__, url_prefix="/oficina/sellos")
 
-
-def _me() -> User:
-    user = current_user()
-    assert user is not None
-    return user
 
 
 def _executor_choices(office_id: int) -> dict[str, str]:
@@ -58,7 +53,7 @@ def _assign_form(me: User, sheet: SealSheet | None = None) -> AssignSheetForm:
 @bp.route("/")
 @allow("supervisor", "admin")
 def index() -> str:
-    me = _me()
+    me = signed_in_user()
     status = request.args.get("estado") or None
     if status not in SEAL_STATUSES:
         status = None
@@ -72,7 +67,7 @@ def index() -> str:
 @bp.route("/hojas", methods=["POST"])
 @allow("supervisor", "admin")
 def issue() -> Response:
-    me = _me()
+    me = signed_in_user()
     form = _issue_form(me)
     sheet, error = None, None
     if form.validate_on_submit():
@@ -87,15 +82,17 @@ def issue() -> Response:
             error = str(exc)
     else:
         error = form.first_error()
+    sheets = sheets_of(me.office_id) if sheet is not None else []
     return render_page_or_fragment("seals/issued.html", "seals/_issue_result.html",
                                    status=201 if sheet else 422, sheet=sheet, error=error,
-                                   form=form)
+                                   form=form, sheets=sheets, oob=True, statuses=SEAL_STATUSES,
+                                   counts=status_counts([s.id for s in sheets]))
 
 
 @bp.route("/hojas/<int:sheet_id>")
 @allow("supervisor", "admin")
 def sheet(sheet_id: int) -> str:
-    me = _me()
+    me = signed_in_user()
     sheet = get_in_office_or_404(SealSheet, sheet_id)
     return render_template("seals/sheet.html", sheet=sheet, assign_form=_assign_form(me, sheet),
                            error=None, assigned=None)
@@ -104,7 +101,7 @@ def sheet(sheet_id: int) -> str:
 @bp.route("/hojas/<int:sheet_id>/asignar", methods=["POST"])
 @allow("supervisor", "admin")
 def assign(sheet_id: int) -> Response:
-    me = _me()
+    me = signed_in_user()
     sheet = get_in_office_or_404(SealSheet, sheet_id)
     form = _assign_form(me)
     error, assigned = None, None
@@ -138,7 +135,7 @@ def sheet_pdf(sheet_id: int) -> Response:
 
 
 def _seal_or_404(code: str) -> Seal:
-    seal = find_seal(_me().office_id, code)
+    seal = find_seal(signed_in_user().office_id, code)
     if seal is None:
         abort(404)
     return seal
@@ -154,7 +151,7 @@ def seal(code: str) -> str:
 @bp.route("/sello/<string:code>/anular", methods=["POST"])
 @allow("supervisor", "admin")
 def void(code: str) -> Response:
-    me = _me()
+    me = signed_in_user()
     seal = _seal_or_404(code)
     form = VoidSealForm()
     error = None

@@ -1,12 +1,23 @@
 """One error handler. JSON clients (the sync API) get {"error": {"code", "message"}} with a
-stable code; people get a page in Spanish."""
+stable code; people get a page in Spanish.
+
+Every request carries an id (``X-Request-Id``: the reverse proxy's when it sends a sane one,
+else a new one), returned in the response header. An unexpected exception is logged with its
+traceback and that id, and the 500 page (or JSON) shows the id, so a user's "it failed at
+10:42, código 3f9c…" finds the traceback in the log.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import re
+import uuid
+
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
+
+from fieldapp.web.htmx import message_fragment, wants_fragment
 
 MESSAGES = {
     400: ("bad_request", "La solicitud no es válida."),
@@ -23,6 +34,22 @@ MESSAGES = {
 }
 
 
+REQUEST_ID_HEADER = "X-Request-Id"
+_SANE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+_ENVIRON_KEY = "fieldapp.request_id"
+
+
+def request_id() -> str:
+    """This request's id, made on first use and kept in the WSGI environ (``g`` lives as long
+    as the app context, which a test or a CLI command may share between requests)."""
+    rid = request.environ.get(_ENVIRON_KEY)
+    if rid is None:
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        rid = request.environ[_ENVIRON_KEY] = (given if _SANE_ID.fullmatch(given)
+                                               else uuid.uuid4().hex[:16])
+    return str(rid)
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -30,11 +57,16 @@ def wants_json() -> bool:
 def error_response(status: int, code: str | None = None, message: str | None = None) -> Response:
     default_code, default_message = MESSAGES.get(status, ("error", "Error."))
     code, message = code or default_code, message or default_message
+    rid = request_id() if status >= 500 else None
     if wants_json():
-        response = jsonify(error={"code": code, "message": message})
+        body = {"code": code, "message": message, **({"request_id": rid} if rid else {})}
+        response = jsonify(error=body)
+    elif wants_fragment():
+        return message_fragment(status, render_template(
+            "errors/_message.html", status=status, message=message, request_id=rid))
     else:
         response = Response(
-            render_template("errors/error.html", status=status, message=message),
+            render_template("errors/error.html", status=status, message=message, request_id=rid),
             mimetype="text/html",
         )
     response.status_code = status
@@ -52,13 +84,24 @@ def handle_http_exception(exc: HTTPException) -> Response:
 def handle_unexpected(exc: Exception) -> Response:
     from fieldapp.extensions import db
 
-    db.session.rollback()
+    db.session.rollback()  # nothing of a failed request is half-written
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
-    return error_response(500)
+    current_app.logger.error("Unexpected error, request %s: %s %s", request_id(), request.method,
+                             request.path, exc_info=exc)
+    return error_response(500, message="Ocurrió un error interno y quedó registrado. Intente de "
+                                       "nuevo; si vuelve a ocurrir, indique el código de la solicitud.")
+
+
+def _send_request_id(response: Response) -> Response:
+    response.headers[REQUEST_ID_HEADER] = request_id()
+    return response
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
-    if not app.testing:
+    app.after_request(_send_request_id)
+    # Tests see a view's exception as raised (with its traceback), unless they ask for the
+    # production behaviour.
+    if not app.testing or app.config.get("HANDLE_UNEXPECTED_ERRORS"):
         app.register_error_handler(Exception, handle_unexpected)

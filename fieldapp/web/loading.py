@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 
 from flask import abort
 
-from fieldapp.auth.access import current_user
 from fieldapp.extensions import db
+from fieldapp.web.identity import current_user
 
 M = TypeVar("M")
 

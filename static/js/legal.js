@@ -1,3 +1,4 @@
+// @ts-check
 // Phone-side legal checks: the field subset of fieldapp/legal (docs/legal-rules.md).
 //
 // An ES module without dependencies. Everything it knows comes from the legal pack the phone
@@ -11,7 +12,6 @@
 
 const MONDAY_FIRST = [6, 0, 1, 2, 3, 4, 5]; // JS getUTCDay() → Python weekday()
 const SATURDAY = 5;
-const FRIDAY = 4;
 const DAY_MS = 86400000;
 const PERSONAL_CAPACITIES = new Set(["addressee", "legal_representative"]);
 const EXECUTOR_KINDS = new Set(["payment_demand", "seizure", "seizure_extension"]);
@@ -706,7 +706,8 @@ function witnessesRecorded(c) {
   const s = c.f.seizure;
   if (!present(s) || present(s.witnesses_note)) return;
   const named = list(s.witnesses).filter((w) => text(w.name));
-  if (named.length < 2 || !named.every((w) => w.signed === true)) {
+  // A witness who refused is recorded as refusing, on the phone, for that witness.
+  if (named.length < 2 || !named.every((w) => w.signed === true || w.refused_to_sign === true)) {
     c.block("R-PAE-4", "pae4.witnesses", "seizure.witnesses");
   }
 }
@@ -845,6 +846,10 @@ export const CHECKS_BY_KIND = {
  * Every finding the facts of one diligence raise: [{rule_id, severity, message, field}].
  * `now` (ISO string or Date) judges a record still being captured: it stands in for a missing
  * finished_at.
+ * @param {Record<string, any>} facts
+ * @param {import("./types.js").LegalPack} pack
+ * @param {string | Date | null} [now]
+ * @returns {import("./types.js").Finding[]}
  */
 export function checkDiligence(facts, pack, now = null) {
   if (!Object.hasOwn(CHECKS_BY_KIND, facts.kind)) {

@@ -35,21 +35,82 @@
     return box;
   }
 
+  // Diligences captured at one address stack on one point (a phone's fix repeats within a
+  // few metres): markers closer than GROUP_PX on screen are drawn as one numbered group,
+  // regrouped at every zoom. A click on a group zooms in on it, or, when its points cannot
+  // come apart (the same spot, or the deepest zoom), lists them in its popup.
+  var GROUP_PX = 18;
+  var MAX_ZOOM = 19;
+
+  function groupsAt(map, points) {
+    var groups = [];
+    points.forEach(function (point) {
+      var at = map.latLngToLayerPoint(point.latlng);
+      for (var i = 0; i < groups.length; i += 1) {
+        if (groups[i].at.distanceTo(at) <= GROUP_PX) {
+          groups[i].points.push(point);
+          return;
+        }
+      }
+      groups.push({ at: at, points: [point] });
+    });
+    return groups;
+  }
+
+  function singleMarker(point, colours) {
+    var state = point.props.review_state;
+    if (!colours[state]) colours[state] = colourOf(state);
+    return L.circleMarker(point.latlng, {
+      radius: 8, weight: 2, color: "#ffffff", fillColor: colours[state], fillOpacity: 0.9,
+      className: "diligence-marker state-" + state,
+    }).bindPopup(popup(point.props));
+  }
+
+  function groupPopup(points) {
+    var box = document.createElement("div");
+    box.className = "map-group-list";
+    var title = document.createElement("p");
+    title.textContent = points.length + " diligencias en este punto:";
+    box.appendChild(title);
+    points.forEach(function (point) { box.appendChild(popup(point.props)); });
+    return box;
+  }
+
+  function groupMarker(map, points) {
+    var bounds = L.latLngBounds(points.map(function (p) { return p.latlng; }));
+    var label = points.length + " diligencias en este punto";
+    var marker = L.marker(bounds.getCenter(), {
+      title: label, alt: label, keyboard: true,
+      icon: L.divIcon({ className: "diligence-group", html: String(points.length), iconSize: [34, 34] }),
+    });
+    var apart = !bounds.getNorthEast().equals(bounds.getSouthWest());
+    if (apart && map.getZoom() < MAX_ZOOM) {
+      marker.on("click", function () { map.fitBounds(bounds, { padding: [40, 40], maxZoom: MAX_ZOOM }); });
+    } else {
+      marker.bindPopup(groupPopup(points), { maxHeight: 320 });
+    }
+    return marker;
+  }
+
+  function drawGroups(map, layer, points, el) {
+    var colours = {};
+    layer.clearLayers();
+    var groups = groupsAt(map, points);
+    groups.forEach(function (group) {
+      layer.addLayer(group.points.length === 1 ? singleMarker(group.points[0], colours)
+        : groupMarker(map, group.points));
+    });
+    el.dataset.groups = String(groups.filter(function (g) { return g.points.length > 1; }).length);
+    el.dataset.zoom = String(map.getZoom());
+  }
+
   function draw(map, data, el) {
     var layer = L.featureGroup().addTo(map);
-    var colours = {};
-    var drawn = 0;
-    data.features.forEach(function (feature) {
-      if (!feature.geometry) return;
-      var c = feature.geometry.coordinates;
-      var state = feature.properties.review_state;
-      if (!colours[state]) colours[state] = colourOf(state);
-      L.circleMarker([c[1], c[0]], {
-        radius: 8, weight: 2, color: "#ffffff", fillColor: colours[state], fillOpacity: 0.9,
-        className: "diligence-marker state-" + state,
-      }).bindPopup(popup(feature.properties)).addTo(layer);
-      drawn += 1;
+    var points = data.features.filter(function (f) { return f.geometry; }).map(function (f) {
+      var c = f.geometry.coordinates;
+      return { latlng: L.latLng(c[1], c[0]), props: f.properties };
     });
+    var drawn = points.length;
     el.dataset.markers = String(drawn);
     var count = document.getElementById("map-count");
     if (count) {
@@ -63,7 +124,10 @@
       say("Ninguna diligencia de este filtro tiene posición GPS.");
       return;
     }
-    map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 17 });
+    map.fitBounds(L.latLngBounds(points.map(function (p) { return p.latlng; })),
+      { padding: [24, 24], maxZoom: 17 });
+    drawGroups(map, layer, points, el);
+    map.on("zoomend", function () { drawGroups(map, layer, points, el); });
   }
 
   function start() {

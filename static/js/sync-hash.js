@@ -1,3 +1,4 @@
+// @ts-check
 // The content hash of a diligence record, as the server computes it (docs/sync-protocol.md,
 // fieldapp/diligences/records.py): SHA-256, lower-case hex, of the UTF-8 bytes of the RFC 8785
 // canonical JSON of the record without its "content_hash" member.

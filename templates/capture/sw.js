@@ -14,6 +14,10 @@ const PAGES_CACHE = "fieldapp-pages";
 const STATIC_URLS = {{ static_urls|tojson }};
 const PAGE_URLS = {{ page_urls|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
+// The online worklist (/campo/) is a server page: offline, "Mis asignaciones" opens the
+// phone's own list instead of a stale copy (issue 16).
+const ONLINE_WORKLIST_URL = {{ online_worklist_url|tojson }};
+const OFFLINE_WORKLIST_URL = {{ offline_worklist_url|tojson }};
 const PAGE_PREFIXES = {{ page_prefixes|tojson }}; // only the field pages are kept for offline use
 const SHELL_PAGE_PREFIX = "/captura/";
 const NETWORK_TIMEOUT_MS = 4000;
@@ -34,7 +38,10 @@ async function precachePages() {
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const shell = await caches.open(SHELL_CACHE);
-    await shell.addAll([...STATIC_URLS, OFFLINE_URL].map((url) => new Request(url, { cache: "no-store" })));
+    // Static URLs carry the digest of their content (immutable): what the page already loaded
+    // comes from the HTTP cache, the rest once over the network. The offline page is not versioned.
+    await shell.addAll([...STATIC_URLS.map((url) => new Request(url)),
+      new Request(OFFLINE_URL, { cache: "no-store" })]);
     await precachePages();
     await self.skipWaiting();
   })());
@@ -81,6 +88,9 @@ async function page(request, url) {
     }
     return response;
   } catch {
+    if (request.mode === "navigate" && url.pathname === ONLINE_WORKLIST_URL) {
+      return Response.redirect(OFFLINE_WORKLIST_URL, 302);
+    }
     const cached = await cachedPage(url);
     if (cached) return cached;
     if (request.mode === "navigate") {
@@ -109,10 +119,16 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+// A failed run is tried again within the event (well inside the browser's limit of a few
+// minutes per sync event) before the browser's own, much later, retry.
+const SYNC_RETRY_DELAYS_MS = [3000, 10000];
+
 self.addEventListener("sync", (event) => {
-  if (event.tag === "fieldapp-outbox") event.waitUntil(syncAllUsers("background-sync"));
+  if (event.tag === "fieldapp-outbox") {
+    event.waitUntil(syncAllUsers({ retryDelaysMs: SYNC_RETRY_DELAYS_MS }));
+  }
 });
 
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "sync") event.waitUntil(syncAllUsers("message"));
+  if (event.data && event.data.type === "sync") event.waitUntil(syncAllUsers());
 });

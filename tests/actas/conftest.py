@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from io import BytesIO
 from typing import Any
 
@@ -177,9 +179,40 @@ def office1(factory: Factory, client: FlaskClient) -> Office1:
                    Phone(client, token, device_id, notifier), enforcement, assignments)
 
 
-def push_case(o: Office1, case: str, *, send_files: bool = True) -> Diligence:
+# Facts the phone derives rather than the user typing them (static/js/capture/records.js,
+# DERIVED_FACTS): they carry no time of entry.
+DERIVED_FACTS = {"kind", "schema", "arrived_at", "started_at", "finished_at", "addressee_type",
+                 "address", "entered_at", "media", "appointment_at", "posting_reason",
+                 "citatorio", "prefilled"}
+
+
+def form_names(value: Any, path: str = "") -> list[str]:
+    """The phone's form field names of ``value``'s leaves: ``attendee.id_type``,
+    ``seizure.items.0.category``; a list of plain values (``address_verification``) is one
+    field (records.js ``flatten``)."""
+    if isinstance(value, dict):
+        return [n for k, v in value.items() for n in form_names(v, f"{path}.{k}" if path else k)]
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return [n for i, v in enumerate(value) for n in form_names(v, f"{path}.{i}")]
+    return [path]
+
+
+def as_captured_on_the_phone(facts: dict[str, Any]) -> dict[str, Any]:
+    """``facts`` with a time of entry for every answer typed, as the phone keeps one per form
+    field (R-NOT-9): a minute apart from the start of the diligence."""
+    facts = copy.deepcopy(facts)
+    start = datetime.fromisoformat(facts["started_at"])
+    names = [n for k, v in facts.items() if k not in DERIVED_FACTS for n in form_names(v, k)]
+    facts["entered_at"] = {name: (start + timedelta(seconds=20 * n)).isoformat()
+                           for n, name in enumerate(names, start=1)}
+    return facts
+
+
+def push_case(o: Office1, case: str, *, send_files: bool = True, phone_entry_times: bool = False,
+              change: Callable[[dict[str, Any]], None] | None = None) -> Diligence:
     """Pushes the record of ``case`` and (unless told not to) its files through the sync API;
-    returns it stored."""
+    returns it stored. ``phone_entry_times`` gives every answer its time of entry, as the
+    phone does; ``change`` edits the facts before they are sent."""
     index = CASES.index(case)
     facade = photo_bytes(index, "FACHADA")
     signature = signature_bytes(index)
@@ -215,6 +248,11 @@ def push_case(o: Office1, case: str, *, send_files: bool = True) -> Diligence:
     if facts is None:
         build = seizure_case_facts if case == "seizure" else extension_facts
         facts = build(o.enforcement.codes, [m["sha256"] for m in media if m["role"] == "item"])
+    if phone_entry_times:
+        facts = as_captured_on_the_phone(facts)
+    if change is not None:
+        facts = copy.deepcopy(facts)
+        change(facts)
     extra = ({"warning_reasons": {"R-NOT-5": "Tráfico por cierre de Av. Vallarta"}}
              if case == "notification_follow_up" else {})
     record = make_record(assignment.id, kind=facts["kind"], facts=facts, media=media, **extra)

@@ -1,4 +1,5 @@
-"""Who may print an acta (office heads and admins of its office; 404 across offices), the audit
+"""Who may print an acta (office heads and admins of its office, the field user their own
+records; 404 across offices and for a colleague's record), the audit
 row every print leaves, and the public verification page: what it shows and hides, how it
 answers an unknown id or a wrong hash, and its rate limit per client address."""
 
@@ -36,11 +37,21 @@ def test_office_heads_and_admins_of_the_office_print_the_acta(role, client, auth
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
 
 
-@pytest.mark.parametrize("role", ["notifier", "executor"])
-def test_field_users_may_not_print_actas(role, client, auth, office1: Office1):
-    diligence = push_case(office1, "citatorio")
+@pytest.mark.parametrize(("case", "role"), [("citatorio", "notifier"), ("payment_demand", "executor")])
+def test_a_field_user_opens_the_acta_of_their_own_record_and_no_one_elses(
+        case, role, client, auth, factory, office1: Office1):
+    own = push_case(office1, case)
+    other = push_case(office1, "payment_demand" if role == "notifier" else "citatorio")
     auth.login(getattr(office1, role).username)
-    assert client.get(acta_url(diligence.id)).status_code == 403
+    response = client.get(acta_url(own.id))
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert response.headers["Cache-Control"] == "no-store"
+    (row,) = audit_rows("diligence_acta_viewed")  # their reading is audited as anyone's
+    assert row.actor_id == getattr(office1, role).id
+    # A colleague's record in the same office reads as one that does not exist.
+    assert client.get(acta_url(other.id)).status_code == 404
+    # Read-only: field users still cannot review.
+    assert client.get(f"/diligencias/{own.id}").status_code == 403
 
 
 def test_anonymous_visitors_are_sent_to_login(client, office1: Office1):

@@ -59,7 +59,7 @@ BY_CASE = {
                        "No se encontraron bienes embargables",
                        "Gastos de ejecución", "$630.00"],  # R-PAE-3: 2 % of $13,260.35 < minimum
     "seizure": ["ACTA DE REQUERIMIENTO DE PAGO Y EMBARGO", "EJE-0007",
-                "Vehículo (CFF 155 fr. III)", "Camioneta de redilas - blanca",  # R-PAE-4
+                "Vehículo (CFF 155 fr. III)", "Camioneta de redilas — blanca",  # R-PAE-4
                 "Marca: Nissan; Modelo: NP300 2020; Serie: 3N6AD33A0LK", "Buen estado, 48,000 km",
                 "Bien embargado (bien 1)", "Bien embargado (bien 3)",
                 "$250,000.00", "Escritorios de madera y sillas", "Equipo electrónico",
@@ -69,7 +69,7 @@ BY_CASE = {
                 "Av. Juárez 100, bodega", "El ejecutor",  # R-PAE-8 custodian
                 "Interés fiscal", "$120,000.00", "$303,000.00",
                 "Lo embargado cubre el interés fiscal",  # R-PAE-7
-                "Gastos de ejecución", "R-PAE-6 · Impedimento", "Administradora única \"de hecho\"",
+                "Gastos de ejecución", "R-PAE-6 · Impedimento", "Administradora única “de hecho”",
                 "Auxilio de la fuerza pública", "El encargado cerró el portón de la bodega",  # R-PAE-10
                 "Bienes inembargables encontrados en el domicilio",  # R-PAE-6, the checklist
                 "Lecho cotidiano y vestidos (CFF 157 I); Instrumentos y útiles indispensables"],
@@ -87,7 +87,7 @@ def pdftotext(pdf: bytes, tmp_path: Path) -> str:
         pytest.fail("pdftotext is missing: apt-get install -y poppler-utils")
     source = tmp_path / "acta.pdf"
     source.write_bytes(pdf)
-    return subprocess.run(["pdftotext", str(source), "-"], check=True, capture_output=True,
+    return subprocess.run(["pdftotext", "-raw", str(source), "-"], check=True, capture_output=True,
                           text=True).stdout
 
 
@@ -181,13 +181,14 @@ def test_the_printed_acta_warns_when_the_stored_record_was_altered(client, auth,
     assert "ya no coincide con su huella" in one_line(pdftotext(response.data, tmp_path))
 
 
-def test_names_outside_latin1_print_without_breaking_the_acta(client, auth, office1, tmp_path):
-    """Phones send any Unicode; the core fonts print Latin-1, so the rest gets a look-alike."""
+def test_names_outside_latin1_print_in_the_embedded_font(client, auth, office1, tmp_path):
+    """Phones send any Unicode: the embedded DejaVu font prints curly quotes, dashes and ñ as
+    typed; a glyph it lacks (this emoji) becomes the visible replacement mark."""
     diligence = push_case(office1, "seizure")
     auth.login(office1.supervisor.username)
     text = one_line(pdftotext(client.get(f"/diligencias/{diligence.id}/acta.pdf").data, tmp_path))
-    assert "Computadora Dell OptiPlex 7090 ?" in text
-    assert "Administradora única \"de hecho\"" in text
+    assert "Computadora Dell OptiPlex 7090 \ufffd" in text
+    assert "Administradora única “de hecho”" in text and "Refacciones Ñuñez" in text
 
 
 def test_photos_still_on_the_phone_are_named_as_pending(client, auth, office1, tmp_path):

@@ -79,6 +79,11 @@ class Phone:
             shift_ms = int((self.moment.timestamp() - datetime.now().timestamp()) * 1000)
             self.context.add_init_script(CLOCK_SCRIPT % shift_ms)
         self.context.set_default_timeout(20_000)
+        # What the phone's pages print lands in the server's log, kept when a test fails.
+        self.context.on("console", lambda message: self.server.log.info(
+            "phone console %s: %s", message.type, message.text))
+        self.context.on("weberror", lambda error: self.server.log.error(
+            "phone page error: %s", error.error))
         return self.context.pages[0] if self.context.pages else self.context.new_page()
 
     def close(self) -> None:

@@ -17,7 +17,7 @@ from fieldapp.diligences.models import Diligence
 from fieldapp.diligences.services import decide
 from fieldapp.extensions import db
 from tests.capture.conftest import TZ, business_moment, camera_jpeg, screenshot
-from tests.capture.flows import attendee, choose, finalize, open_assignment, sign, verify_address
+from tests.capture.flows import DRAFT_URL, attendee, choose, finalize, open_assignment, sign, verify_address
 
 pytestmark = pytest.mark.browser
 OBSERVATIONS = "Falta el número de la identificación: corríjalo."
@@ -62,7 +62,7 @@ def _correct(page: Page, record_id: str) -> str:
     expect(page.locator("input[name='attendee.name']")).to_be_disabled()  # finalized: read-only
     screenshot(page, "record-returned")
     page.click("text=Corregir (nueva versión)")
-    page.wait_for_url("**borrador=*")
+    expect(page).to_have_url(DRAFT_URL)
     expect(page.locator("input[name='attendee.name']")).to_have_value("Ana María Torres")
     page.fill("input[name='attendee.id_number']", "IDMEX0000011111")
     return finalize(page)

@@ -24,7 +24,17 @@ from fieldapp.extensions import db
 from fieldapp.media.models import MediaBlob
 from fieldapp.seals.models import Seal, SealUse
 from tests.capture.conftest import SCREENSHOTS, LiveServer, business_moment, camera_jpeg
-from tests.capture.flows import attendee, choose, finalize, open_assignment, sign, take_photo, verify_address
+from tests.capture.flows import (
+    attendee,
+    choose,
+    finalize,
+    open_assignment,
+    sign,
+    take_photo,
+    verify_address,
+    wait_for_saved_answer,
+    witnesses_sign,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -146,7 +156,7 @@ def test_offline_requerimiento_and_embargo_with_seals_reaches_the_server(
     take_photo(page, "item", camera_jpeg(tmp_path / "desks.jpg", size=(2000, 1500), colour=(150, 110, 60)))
     # Autosaved like every answer: a reload (offline, from the service worker) loses nothing,
     # neither the goods added nor the one being captured with its photo.
-    page.wait_for_timeout(300)
+    wait_for_saved_answer(page, "ui.item.condition", "regular")
     page.reload()
     expect(page.locator("#seized-items .seized-item")).to_have_count(2)
     expect(page.locator("textarea[name='ui.item.description']")).to_have_value("Dos escritorios metálicos")
@@ -178,15 +188,16 @@ def test_offline_requerimiento_and_embargo_with_seals_reaches_the_server(
     shot(page, "embargo-items-short", "#step-seizure-items")
 
     page.fill("input[name='seizure.witnesses.0.name']", "Ana Torres Vela")
-    page.check("input[name='seizure.witnesses.0.signed']")
     page.fill("input[name='seizure.witnesses.1.name']", "Jorge Mora Gil")
-    page.check("input[name='seizure.witnesses.1.signed']")
     page.fill("input[name='seizure.custodian.name']", "Luis Hernández Soto")
     page.check("input[name='seizure.custodian.is_debtor']")
     page.check("input[name='seizure.custodian.appointed_by'][value=executor]")
     page.click("#custodian-here")
     expect(page.locator("textarea[name='seizure.custodian.location']")).not_to_have_value("")
     shot(page, "embargo-witnesses-custodian", "#step-witnesses")
+    witnesses_sign(page)
+    page.check("input[name='seizure.custodian.refused_to_sign']")
+    expect(page.locator(".signature[data-signer='seizure.custodian']")).to_be_hidden()
 
     warning = page.locator("#findings-warn .finding").filter(has_text="R-PAE-7")
     expect(warning).to_contain_text("no cubre el interés fiscal ($13,890.35)")
@@ -198,7 +209,7 @@ def test_offline_requerimiento_and_embargo_with_seals_reaches_the_server(
     expect(page.locator("#seized-items .seized-item")).to_have_count(3)
 
     page.goto(live_server.url + "/captura/")
-    expect(page.locator("#sync-pending")).to_contain_text("1 diligencia y 4 fotos por enviar")
+    expect(page.locator("#sync-pending")).to_contain_text("1 diligencia, 3 fotos y 3 firmas por enviar")
     phone.context.set_offline(False)
     expect(page.locator("#sync-pending")).to_have_text("Todo está enviado.", timeout=30_000)
 
@@ -221,12 +232,17 @@ def test_offline_requerimiento_and_embargo_with_seals_reaches_the_server(
     assert (laptop["brand"], laptop["model"], laptop["serial_number"], laptop["condition"]) == (
         "Lenovo", "ThinkPad T14", "PF3ABC12", "bueno")
     assert all(i["category"] != "household_furniture" for i in items)
-    assert seizure["witnesses"] == [{"name": "Ana Torres Vela", "signed": True},
-                                    {"name": "Jorge Mora Gil", "signed": True}]
+    witness_files = {m.sha256 for m in stored.media if m.role == "witness_signature"}
+    assert [(w["name"], w["signed"]) for w in seizure["witnesses"]] == [
+        ("Ana Torres Vela", True), ("Jorge Mora Gil", True)]
+    assert {w["signature"] for w in seizure["witnesses"]} == witness_files
+    assert len(witness_files) == 2
     assert seizure["custodian"]["is_debtor"] is True
+    assert seizure["custodian"]["refused_to_sign"] is True
+    assert "signature" not in seizure["custodian"]
     # Every good's photo is in the record's media, and every file reached the server.
     roles = sorted(m.role for m in stored.media)
-    assert roles == ["facade", "item", "item", "signature"]
+    assert roles == ["facade", "item", "item", "signature", "witness_signature", "witness_signature"]
     item_photos = {m.sha256 for m in stored.media if m.role == "item"}
     assert {sha for i in items for sha in i.get("photos", [])} == item_photos
     assert len(items[1]["photos"]) == len(items[2]["photos"]) == 1

@@ -25,7 +25,15 @@ from fieldapp.extensions import db
 from fieldapp.seals.models import Seal, SealUse
 from tests.actas.test_acta_pdf import one_line, pdftotext
 from tests.capture.conftest import LiveServer, business_moment, camera_jpeg
-from tests.capture.flows import attendee, choose, finalize, sign, verify_address
+from tests.capture.flows import (
+    arrive,
+    attendee,
+    choose,
+    finalize,
+    sign,
+    verify_address,
+    witnesses_sign,
+)
 from tests.capture.test_embargo import add_item, demand_not_paid, fill_item, shot
 
 pytestmark = pytest.mark.browser
@@ -35,13 +43,12 @@ REASON = "No hay más bienes embargables a la vista; se programa ampliación."
 
 def witnesses_and_custodian(page: Page) -> None:
     page.fill("input[name='seizure.witnesses.0.name']", "Ana Torres Vela")
-    page.check("input[name='seizure.witnesses.0.signed']")
     page.fill("input[name='seizure.witnesses.1.name']", "Jorge Mora Gil")
-    page.check("input[name='seizure.witnesses.1.signed']")
     page.fill("input[name='seizure.custodian.name']", "Luis Hernández Soto")
     page.check("input[name='seizure.custodian.is_debtor']")
     page.check("input[name='seizure.custodian.appointed_by'][value=executor]")
     page.click("#custodian-here")
+    witnesses_sign(page)
 
 
 def short_embargo(page: Page, server: LiveServer, assignment_id: int, seal: str,
@@ -49,8 +56,7 @@ def short_embargo(page: Page, server: LiveServer, assignment_id: int, seal: str,
     """Requerimiento and embargo of one laptop ($6,000.00 against $13,890.35), two exempt
     goods ticked in the checklist; finalized with the R-PAE-7 reason. Returns the record id."""
     page.goto(f"{server.url}/captura/diligencia?asignacion={assignment_id}")
-    page.click("#arrive-now")
-    page.wait_for_url("**borrador=*")
+    arrive(page)
     demand_not_paid(page, tmp_path)
     page.check("input[name='seizure.designated_by'][value=attendee]")
     fill_item(page, "electronics", "Laptop Lenovo ThinkPad T14", "6000", brand="Lenovo")
@@ -79,8 +85,7 @@ def arrive_for_the_extension(page: Page, tmp_path: Path) -> None:
     page.wait_for_url("**amplia=*")
     expect(page.locator("#arrive-note")).to_contain_text("Ampliación del embargo del")
     shot(page, "ampliacion-arrival", "#assignment-summary")
-    page.click("#arrive-now")
-    page.wait_for_url("**borrador=*")
+    arrive(page)
     expect(page.locator("input[name=situation][value=seizure_extension]")).to_be_checked()
     expect(page.locator("#step-payment")).to_be_hidden()  # the requerimiento was the first diligence
     verify_address(page, camera_jpeg(tmp_path / "facade-2.jpg", size=(1600, 1200)))
@@ -270,8 +275,7 @@ def test_an_ampliacion_chosen_directly_with_no_embargo_on_the_phone_has_its_valu
     phone.login(page, "ejecutor1")
     phone.enroll(page)
     page.goto(f"{live_server.url}/captura/diligencia?asignacion={assignment_id}")
-    page.click("#arrive-now")
-    page.wait_for_url("**borrador=*")
+    arrive(page)
     choose(page, "seizure_extension")
     expect(page.locator("#step-extension")).to_be_visible()
     expect(page.locator("#step-payment")).to_be_hidden()

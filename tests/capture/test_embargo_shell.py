@@ -4,8 +4,9 @@ the seal scan works with no signal; the page itself loads neither the scanner no
 from __future__ import annotations
 
 from fieldapp.capture.shell import current_shell
+from tests.static_urls import versioned
 
-LAZY = ("js/capture/scan.js", "vendor/jsqr-1.4.0/jsQR.js")
+LAZY = ("js/capture/scan.js", "vendor/jsqr-1.4.0/jsQR.min.js")
 
 
 def test_the_service_worker_precaches_the_embargo_and_the_seal_scanner(app, client):
@@ -13,8 +14,8 @@ def test_the_service_worker_precaches_the_embargo_and_the_seal_scanner(app, clie
     for name in ("js/capture/seizure.js", "js/capture/seals.js", *LAZY):
         assert name in files
     worker = client.get("/sw.js").get_data(as_text=True)
-    assert "/static/vendor/jsqr-1.4.0/jsQR.js" in worker
-    assert "/static/js/capture/scan.js" in worker
+    assert versioned(app, "vendor/jsqr-1.4.0/jsQR.min.js") in worker
+    assert versioned(app, "js/capture/scan.js") in worker
 
 
 def test_the_diligence_page_does_not_load_the_scanner_up_front(app):

@@ -59,7 +59,8 @@ def test_r_cal_3_a_citatorio_at_night_shows_the_block_and_cannot_be_finalized(
     expect(page.locator("#finalize-status")).to_contain_text("No se puede finalizar")
     assert "borrador=" in page.url
     queued = page.evaluate("""async () => {
-        const { openUserDb, getAll } = await import("/static/js/capture/db.js");
+        const { openUserDb, getAll } = await import(document.querySelector("script[type=module]").src
+            .split("/js/")[0] + "/js/capture/db.js");
         const ctx = JSON.parse(document.getElementById("capture-context").dataset.context);
         return (await getAll(await openUserDb(ctx.user.id), "records")).length;
     }""")

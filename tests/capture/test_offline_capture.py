@@ -77,7 +77,7 @@ def test_capture_offline_survives_a_restart_and_reaches_the_server_complete(
     notification_id = finalize(page)
 
     page.goto(live_server.url + "/captura/")
-    expect(page.locator("#sync-pending")).to_contain_text("2 diligencias y 4 fotos por enviar")
+    expect(page.locator("#sync-pending")).to_contain_text("2 diligencias, 2 fotos y 2 firmas por enviar")
 
     # The browser closes; the network stays dead across the restart (the server is down).
     phone.close()

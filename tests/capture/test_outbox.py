@@ -3,6 +3,8 @@ blocks the others; failed runs back off exponentially and a success resets the w
 
 from __future__ import annotations
 
+import gzip
+import json
 import time as clock
 from datetime import time
 from pathlib import Path
@@ -91,9 +93,11 @@ def test_a_record_the_server_refuses_never_blocks_the_others(work, live_server, 
     expect(page.locator(f"#records [data-record-id='{good}'] .record-state")).to_have_text(
         "Completa en el servidor", timeout=30_000)
     refused = page.locator(f"#records [data-record-id='{bad}']")
-    expect(refused.locator(".record-state")).to_have_text("Rechazada por el servidor")
+    expect(refused.locator(".record-state")).to_contain_text("Rechazada por el servidor: ")
     expect(refused).to_contain_text("El hash no corresponde al contenido")
-    expect(page.locator("#sync-detail")).to_contain_text("1 diligencia requiere atención")
+    # Issue 16: the status bar names the refused record and its reason, on every page.
+    expect(page.locator("#sync-refused")).to_contain_text("rechazada por el servidor: ")
+    expect(page.locator("#sync-refused")).to_contain_text("El hash no corresponde al contenido")
     db.session.remove()
     assert db.session.get(Diligence, good).complete
     assert db.session.get(Diligence, bad) is None
@@ -112,16 +116,59 @@ def test_failed_runs_back_off_exponentially_and_a_success_resets_the_wait(
         result = in_app(page, "sync", """
             const before = Date.now();
             const result = await m.syncUser(ctx.user.id, {force: true});
-            const { openUserDb, getMeta } = await import("/static/js/capture/db.js");
+            const { openUserDb, getMeta } = await import(document.querySelector("script[type=module]").src
+                .split("/js/")[0] + "/js/capture/db.js");
             const backoff = await getMeta(await openUserDb(ctx.user.id), "backoff");
             return {result, attempts: backoff.attempts, wait: backoff.next_at - before};""")
         assert result["result"] == "failed" and result["attempts"] == attempt
         ceiling = 5000 * 2 ** (attempt - 1)
         assert ceiling / 2 - 50 <= result["wait"] <= ceiling + 1000, (attempt, result)
         waits.append(result["wait"])
-    expect(page.locator("#sync-detail")).to_contain_text("No se pudo enviar; nuevo intento a las")
+    expect(page.locator("#sync-detail")).to_contain_text(
+        "No se pudo enviar: no hubo conexión con el servidor. Nuevo intento a las")
+    expect(page.locator("#sync-bar")).to_have_attribute("data-state", "retry")
     assert in_app(page, "sync", "return await m.syncUser(ctx.user.id);") == "waiting"
     phone.context.unroute("**/api/sync/v1/**")
     assert in_app(page, "sync", "return await m.syncUser(ctx.user.id, {force: true});") == "done"
     after = in_app(page, "db", 'return await m.getMeta(await m.openUserDb(ctx.user.id), "backoff");')
     assert after["attempts"] == 0 and after["next_at"] == 0
+
+
+def test_the_phone_sends_its_records_gzip_compressed_and_the_server_accepts_them(
+        work, live_server, phone, tmp_path: Path):
+    office, (first, second) = work
+    phone.moment = business_moment(office, time(10, 0))
+    page = phone.open()
+    phone.login(page, "notificador1")
+    phone.enroll(page)
+    phone.context.set_offline(True)
+    records = [_not_located(page, live_server, first, tmp_path, "Local vacío"),
+               _not_located(page, live_server, second, tmp_path, "Casa deshabitada")]
+    page.goto(live_server.url + "/captura/")
+    pushes = []
+
+    def watch(route):  # type: ignore[no-untyped-def]
+        answer = route.fetch()  # the phone's own bytes and headers, to the real server
+        pushes.append((route.request.headers.get("content-encoding"), route.request.post_data_buffer,
+                       answer.status, answer.json()))
+        route.fulfill(response=answer)
+
+    phone.context.route("**/api/sync/v1/push", watch)
+    phone.context.set_offline(False)
+    for record_id in records:
+        expect(page.locator(f"#records [data-record-id='{record_id}'] .record-state")).to_have_text(
+            "Completa en el servidor", timeout=30_000)
+
+    assert pushes
+    sent_ids = set()
+    for encoding, body, status, answer in pushes:
+        assert encoding == "gzip" and body[:2] == b"\x1f\x8b"  # the gzip magic number
+        plain = gzip.decompress(body)
+        assert len(body) < len(plain) / 2
+        sent = json.loads(plain)
+        assert status == 200 and {r["status"] for r in answer["results"]} <= {"accepted", "duplicate"}
+        db.session.remove()
+        for record in sent["records"]:
+            assert db.session.get(Diligence, record["id"]).content_hash == record["content_hash"]
+            sent_ids.add(record["id"])
+    assert sent_ids == set(records)

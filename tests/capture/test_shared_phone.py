@@ -100,7 +100,7 @@ def test_with_everything_sent_logout_is_immediate_and_the_next_person_sees_nothi
     items = page.locator("#assignments .item")
     expect(items).to_have_count(1)
     link = f"/captura/diligencia?asignacion={second_assignment}"
-    expect(items.locator("a")).to_have_attribute("href", link)
+    expect(items.locator("a.item-main")).to_have_attribute("href", link)
     state = page.evaluate(PHONE_STATE)
     assert f"fieldapp-capture-u{first_id}" not in state["databases"]
     assert f"fieldapp-capture-u{second_id}" in state["databases"]

@@ -28,6 +28,7 @@ from tests.capture.flows import (
     take_photo,
     verify_address,
 )
+from tests.live import wait_for_async, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -69,13 +70,18 @@ def test_a_photo_upload_cut_halfway_resumes_and_nothing_is_duplicated(
     phone.context.set_offline(False)
     state = page.locator(f"#records [data-record-id='{record_id}'] .record-state")
     expect(state).to_have_text("Enviada; faltan 3 fotos", timeout=30_000)
+    # A backoff left by a run tried while offline would satisfy the wait below before any upload
+    # met the cut: first the server sees an upload torn down, then the phone records the failure.
+    wait_until(lambda: live_server.cutter.cut >= 1, "a photo upload torn down halfway", 60)
     backoff = 'return await m.getMeta(await m.openUserDb(ctx.user.id), "backoff", {});'
-    for _ in range(150):
-        if (in_app(page, "db", backoff).get("attempts") or 0) >= 1:
-            break
-        page.wait_for_timeout(200)
+    wait_for_async(page, """async () => {
+        const m = await import(document.querySelector("script[type=module]").src
+            .split("/js/")[0] + "/js/capture/db.js");
+        const ctx = JSON.parse(document.getElementById("capture-context").dataset.context);
+        const backoff = await m.getMeta(await m.openUserDb(ctx.user.id), "backoff", {});
+        return (backoff.attempts || 0) >= 1;
+    }""", timeout=60)
     assert in_app(page, "db", backoff)["last_error"] == "network"
-    assert live_server.cutter.cut >= 1
     db.session.remove()
     sent = db.session.get(Diligence, record_id)
     assert sent is not None and not sent.complete

@@ -13,14 +13,29 @@ from playwright.sync_api import expect
 
 from fieldapp.assignments.services import live_assignment
 from tests.capture.conftest import TZ, business_moment, camera_jpeg
-from tests.capture.flows import attendee, choose, finalize, open_assignment, verify_address
+from tests.capture.flows import (
+    attendee,
+    choose,
+    finalize,
+    open_assignment,
+    verify_address,
+    wait_for_saved_answer,
+)
+from tests.live import wait_for_async
 
 pytestmark = pytest.mark.browser
 STATIC = Path(__file__).resolve().parents[2] / "static"
 
 SHELL_STATE = """async () => ({
     shells: (await caches.keys()).filter((n) => n.startsWith("fieldapp-shell-")),
-    css: await (await caches.match("/static/css/capture.css")).text(),
+    css: await (async () => {  // its URL carries the static digest: look it up by its path
+        for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            const key = (await cache.keys()).find((r) => r.url.endsWith("/css/capture.css"));
+            if (name.startsWith("fieldapp-shell-") && key) return (await cache.match(key)).text();
+        }
+        return null;
+    })(),
     controlled: navigator.serviceWorker.controller !== null,
 })"""
 
@@ -69,11 +84,13 @@ def test_a_new_shell_takes_over_on_the_next_load_and_the_outbox_is_untouched(
     assert new != old
 
     page.reload()  # the browser sees new bytes at /sw.js, installs and activates the new worker
-    for _ in range(100):
-        state = page.evaluate(SHELL_STATE)
-        if state["shells"] == [f"fieldapp-shell-{new}"]:
-            break
-        page.wait_for_timeout(200)
+    # It activates once the old worker has finished what it was doing (a Background Sync of the
+    # blocked outbox, with its retries), then drops the old shell.
+    wait_for_async(page, """async (shell) => {
+        const names = await caches.keys();
+        return names.filter((n) => n.startsWith("fieldapp-shell-")).join() === shell;
+    }""", f"fieldapp-shell-{new}", timeout=60)
+    state = page.evaluate(SHELL_STATE)
     assert state["shells"] == [f"fieldapp-shell-{new}"]
     assert state["css"].endswith("/* shell v2 */\n") and state["controlled"]
 
@@ -100,7 +117,7 @@ def test_a_draft_survives_closing_the_browser_mid_form(work, live_server, phone,
     attendee(page, "relative", "Carmen Ruiz", "Hermana del dueño")
     page.fill("input[name=absence_reason]", "Viaje de negocios")
     draft_url = page.url
-    page.wait_for_timeout(300)  # the time a person takes to put the phone away: no save button
+    wait_for_saved_answer(page, "absence_reason", "Viaje de negocios")  # no save button
     phone.close()
 
     page = phone.open(offline=True)

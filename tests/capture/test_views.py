@@ -14,6 +14,7 @@ from PIL import Image
 
 from fieldapp.capture.icons import draw_icon
 from fieldapp.capture.shell import current_shell
+from tests.static_urls import unversioned, versioned
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 
@@ -44,16 +45,23 @@ def test_the_page_tells_the_phone_only_what_it_needs(client, auth, people):
     auth.login("executor-c")
     page = client.get("/captura/diligencia?asignacion=7").get_data(as_text=True)
     context = _context(page)
-    assert set(context) == {"user", "field_user", "office", "urls", "csrf_token"}
+    assert set(context) == {"user", "field_user", "served_at", "office", "urls", "limits",
+                            "csrf_token", "hash_prefix_len"}
+    # The phone compares it with when it pulled a credential: an ISO instant in UTC.
+    assert context["served_at"].endswith("Z")
+    assert "credential_number" not in context and "served_at" not in context["field_user"]
     assert context["user"] == {"id": people["executor"].id, "username": "executor-c",
                                "full_name": people["executor"].full_name, "role": "executor"}
     assert context["field_user"]["credential_number"] == people["executor"].credential_number
     assert context["office"]["timezone"] == "America/Hermosillo"
     assert context["office"]["photo_long_edge"] == 2048
     assert context["urls"]["api"] == "/api/sync/v1"
+    # The acta's verification link, for the offline summary's QR (issue 15).
+    assert context["urls"]["verify"] == "http://localhost/v/RECORD_ID?h=HASH_PREFIX"
+    assert context["hash_prefix_len"] == 16
     assert "password" not in page and "pw" not in context["user"]
     assert 'rel="manifest"' in page
-    assert 'type="module" src="/static/js/capture/diligence.js"' in page
+    assert f'type="module" src="{versioned(client.application, "js/capture/diligence.js")}"' in page
 
 
 def test_the_context_survives_quotes_and_markup_in_a_name(client, auth, factory):
@@ -73,12 +81,13 @@ def test_service_worker_is_served_at_the_root_never_cached_and_precaches_the_she
     assert response.headers["Service-Worker-Allowed"] == "/"
     assert response.headers["Cache-Control"] == "no-cache"
     body = response.get_data(as_text=True)
-    urls = json.loads(re.search(r"const STATIC_URLS = (\[.*?\]);", body).group(1))
+    served = json.loads(re.search(r"const STATIC_URLS = (\[.*?\]);", body).group(1))
+    urls = [unversioned(u) for u in served]
     for required in ("/static/vendor/htmx-2.0.11/htmx.min.js", "/static/css/capture.css",
                      "/static/js/legal.js", "/static/js/sync-hash.js",
                      "/static/js/capture/sync.js", "/static/icons/icon-192.png"):
         assert required in urls
-    for url in urls:
+    for url in served:
         with client.get(url) as static_file:
             assert static_file.status_code == 200, url
     modules = {p.name for p in (STATIC / "js" / "capture").glob("*.js")}
@@ -120,7 +129,7 @@ def test_offline_page_and_manifest_are_public(client):
         with client.get(icon["src"]) as png:
             assert png.status_code == 200 and png.mimetype == "image/png"
         side = int(icon["sizes"].split("x")[0])
-        with Image.open(STATIC / icon["src"].removeprefix("/static/")) as image:
+        with Image.open(STATIC / unversioned(icon["src"]).removeprefix("/static/")) as image:
             assert image.size == (side, side)
 
 

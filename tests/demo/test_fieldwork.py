@@ -25,6 +25,7 @@ from fieldapp.extensions import db
 from fieldapp.legal.services import calendar_for
 from fieldapp.media import storage
 from fieldapp.media.models import MediaBlob
+from fieldapp.media.services import thumbnail_of
 from fieldapp.offices.models import Office
 from fieldapp.offices.services import office_today
 from fieldapp.portfolio.models import CreditStatusChange
@@ -86,7 +87,7 @@ def test_photos_and_signatures_are_on_disk_and_one_never_arrived(demo_via_comman
     for blob in blobs.values():
         data = storage.original_path(blob.sha256).read_bytes()
         assert len(data) == blob.bytes <= 300_000
-        assert storage.thumbnail_path(blob.sha256).exists()
+        assert thumbnail_of(blob.sha256).exists()
         with Image.open(BytesIO(data)) as image:
             assert image.format == {"image/jpeg": "JPEG", "image/png": "PNG"}[blob.content_type]
     roles = Counter(m.role for m in db.session.scalars(select(DiligenceMedia)))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 
 import pytest
 from flask_wtf import FlaskForm
 from playwright.sync_api import Page, expect
 
 import fieldapp
+from fieldapp.auth.services import end_sessions_of
 from fieldapp.extensions import db
 from fieldapp.web.forms import AppForm
 from tests.live import LiveServer, screenshot
@@ -70,3 +72,28 @@ def test_an_assignment_refused_shows_why_in_its_row(page: Page, live_server: Liv
     row.get_by_role("button", name="Asignar").click()
     expect(page.locator("article.doc-row").first.get_by_role("alert")).to_contain_text(
         "No es una fecha válida.")
+
+
+@pytest.mark.browser
+def test_htmx_after_the_session_ended_goes_to_the_login_and_back(  # type: ignore[no-untyped-def]
+        page: Page, live_server: LiveServer, factory) -> None:
+    """Issue 13: the session ends (an admin reset, a logout on another device) while the page
+    is open; the next htmx request must bring the whole login page, not swap it into the list,
+    and logging in again comes back to the page the user was on."""
+    office = factory.office()
+    jefe = factory.user(office, role="supervisor", username="jefe1")
+    factory.portfolio_item(office)
+    db.session.commit()
+    _log_in(page, live_server, "jefe1")
+    page.goto(f"{live_server.url}/oficina/documentos")
+    expect(page.locator("#document-rows")).to_be_visible()
+    end_sessions_of(jefe, "logout")
+    db.session.commit()
+    page.locator("form.filters select[name=sector]").dispatch_event("change")
+    expect(page).to_have_url(re.compile(r"/entrar\?next="))
+    expect(page.locator("#document-rows")).to_have_count(0)
+    page.fill("input[name=username]", "jefe1")
+    page.fill("input[name=password]", "clave-segura-1")
+    page.click("button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/oficina/documentos"))
+    expect(page.locator("#document-rows")).to_be_visible()

@@ -618,6 +618,10 @@ case("pae4-witnesses-refused-recorded", "R-PAE-4",
      "Los testigos se negaron a firmar y el ejecutor lo hizo constar.",
      seizure(seizure_extra={"witnesses": [{**w, "signed": False} for w in WITNESSES],
                             "witnesses_note": "refused_to_sign"}), [])
+case("pae4-witness-refused-on-record", "R-PAE-4",
+     "Un testigo firmó; el otro se negó y consta su negativa, sin la constancia general.",
+     seizure(seizure_extra={"witnesses": [WITNESSES[0], {**WITNESSES[1], "signed": False,
+                                                         "refused_to_sign": True}]}), [])
 case("pae4-no-items", "R-PAE-4", "Embargo sin bienes.",
      seizure(seizure_extra={"items": []}), [("R-PAE-4", B, "seizure.items")])
 case("pae4-designated-by-missing", "R-PAE-4", "No dice quién señaló los bienes.",

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from fieldapp.assignments.services import AssignmentError, assign
 from fieldapp.audit.models import AuditEvent
+from fieldapp.credits.situations import SituationIn, record_situation, situations_of
 from fieldapp.extensions import db
 from fieldapp.legal.commands import institute_days_command, sweep_enforceable_command
 from fieldapp.legal.costs import DEFAULT_COST_TABLE
@@ -25,6 +26,14 @@ from fieldapp.legal.services import (
 from fieldapp.portfolio.models import CreditStatusChange
 
 AFTER_DEADLINE = date(2026, 4, 20)
+
+
+def hold(credit, kind, subkind, starts_on=date(2026, 3, 16)):  # type: ignore[no-untyped-def]
+    """A situation that closes the gate of R-DL-2, recorded by the office (fieldapp/credits)."""
+    n = len(situations_of(credit)) + 1
+    return record_situation(credit, SituationIn(kind, subkind, starts_on, f"R-{n}",
+                                                f"Oficio {n * 7}/2026"),
+                            actor=None, today=AFTER_DEADLINE)
 
 
 @pytest.mark.parametrize(("notified_on", "takes_effect", "deadline"), [
@@ -142,16 +151,17 @@ def test_R_DL_2_refuses_a_credit_with_no_notification(world, factory):
     assert "notificación registrada" in reason and credit.status == "issued"
 
 
-@pytest.mark.parametrize(("flag", "expected"), [
-    ("is_guaranteed", "garantizado"),
-    ("is_suspended", "suspendido"),
-    ("clarification_open", "aclaración"),
+@pytest.mark.parametrize(("kind", "subkind", "expected"), [
+    ("guarantee", "bond", "garantizado"),
+    ("suspension", "appeal", "suspendido"),
+    ("clarification", "filed", "aclaración"),
 ])
-def test_R_DL_2_refuses_guaranteed_suspended_or_in_clarification(notified, flag, expected):
-    setattr(notified, flag, True)
+def test_R_DL_2_refuses_guaranteed_suspended_or_in_clarification(notified, kind, subkind, expected):
+    hold(notified, kind, subkind)
     db.session.commit()
-    [reason] = make_enforceable(notified, AFTER_DEADLINE, actor=None)
+    reason, situation = make_enforceable(notified, AFTER_DEADLINE, actor=None)
     assert expected in reason
+    assert "Oficio 7/2026 (ref. R-1" in situation
     assert notified.status == "notified"
 
 
@@ -163,8 +173,10 @@ def test_R_DL_2_refuses_paid_and_cancelled_credits(notified):
 
 
 def test_R_DL_2_gives_every_reason_at_once(notified):
-    notified.is_guaranteed = notified.is_suspended = notified.clarification_open = True
-    assert len(enforcement_refusals(notified, date(2026, 3, 20))) == 4
+    for kind, subkind in (("guarantee", "bond"), ("suspension", "court"), ("clarification", "filed")):
+        hold(notified, kind, subkind)
+    # The deadline, the three situations, and the source document of each.
+    assert len(enforcement_refusals(notified, date(2026, 3, 20))) == 4 + 3
 
 
 def test_R_DL_2_reads_the_calendar_afresh(holy_week, factory):
@@ -180,11 +192,12 @@ def test_R_DL_2_reads_the_calendar_afresh(holy_week, factory):
 def test_R_DL_2_sweep_makes_enforceable_only_what_passes(world, factory):
     a = world["a"]
     due = [factory.credit(a["debtor"]) for _ in range(2)]
-    held = factory.credit(a["debtor"], is_guaranteed=True)
+    held = factory.credit(a["debtor"])
     not_yet = factory.credit(a["debtor"])
     other_office = factory.credit(world["b"]["debtor"])
     for c in (*due, held, other_office):
         record_notification(c, date(2026, 3, 9), actor=None, source="test")
+    hold(held, "guarantee", "deposit")
     record_notification(not_yet, date(2026, 4, 1), actor=None, source="test")
     db.session.commit()
     result = sweep_enforceable(a["office"], AFTER_DEADLINE)
@@ -252,7 +265,7 @@ def test_R_DL_2_an_execution_order_of_an_enforceable_credit_is_assigned(world, f
 def test_R_DL_2_an_enforceable_credit_guaranteed_since_blocks_the_assignment(world, factory, notified):
     a = world["a"]
     make_enforceable(notified, AFTER_DEADLINE, actor=a["supervisor"])
-    notified.is_guaranteed = True
+    hold(notified, "guarantee", "bond")
     order = _order(factory, a, notified)
     with pytest.raises(AssignmentError, match="garantizado"):
         assign(order, a["executor"], date(2026, 12, 1), actor=a["supervisor"])

@@ -265,3 +265,20 @@ def test_sweep_from_the_page(client, auth, world, deadlines_world):
 def test_office_home_links_to_the_deadlines(client, auth, world):
     auth.login("jefe-a")
     assert "/oficina/plazos" in client.get("/oficina/").get_data(as_text=True)
+
+
+def test_a_refused_day_says_why_once(client, auth, world):
+    """Issue 15: the calendar's error (a form-level one, from the service) appeared twice, the
+    second time under an empty label; a field's error keeps its label."""
+    auth.login("admin-a")
+    response = client.post("/admin/calendario", data={"start": "2026-04-03", "end": "2026-04-02",
+                                                      "description": "Semana Santa"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert body.count("La fecha final es anterior a la inicial.") == 1, body
+    assert "<li>: " not in body
+
+    response = client.post("/admin/calendario", data={"start": "2026-04-03", "description": ""})
+    body = response.get_data(as_text=True)
+    assert body.count("Escriba el motivo") == 1
+    assert "Motivo: Escriba el motivo" in body

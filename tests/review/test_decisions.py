@@ -84,6 +84,20 @@ def test_each_decision_as_an_htmx_fragment(head, desk, action, text, state, noti
         # open until its correction arrives).
         assert 'value="approved"' not in html and 'value="comment"' in html
         assert "La revisión ya está cerrada" in html
+    if action == "returned":
+        # Awaiting its correction: neither approved nor returned again, still rejectable.
+        assert 'value="approved"' not in html and 'value="returned"' not in html
+        assert 'value="rejected"' in html and 'id="awaiting-correction"' in html
+
+
+def test_a_returned_record_cannot_be_approved_until_its_correction_arrives(head, desk):
+    diligence = desk.push()
+    decide_on(head, diligence, "returned", "Anote la identificación.")
+    response = decide_on(head, diligence, "approved", "", **HX)
+    assert response.status_code == 422
+    assert "se decide sobre la versión corregida" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Diligence, diligence.id).review_state == "returned"
 
 
 @pytest.mark.parametrize(("action", "message"), [

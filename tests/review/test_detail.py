@@ -88,10 +88,14 @@ def test_findings_show_their_rule_ids_and_the_field_users_reasons(head, desk):
 def test_the_facts_of_the_acta_read_in_spanish(head, desk):
     html = page_of(head, desk.push())
     for text in ("Hechos del acta", "Pedro Ruiz Soto", "Empleado(a)", "Encargado de recepción",
-                 "INE RUSP9002", "Salió a una junta fuera de la oficina",
-                 "placa con el nombre de la calle, número exterior visible, fotografía de la fachada",
-                 "domicilio fiscal", "Persona moral", "NOT-0042", "Titular de la Subdelegación Centro",
-                 "10 mar 2026 12:00", "11 mar 2026 12:00", "Se entregó copia del documento"):
+                 "Credencial para votar (INE) número RUSP9002", "Salió a una junta fuera de la oficina",
+                 # The acta's own sentences (fieldapp/diligences/narrative.py), then its values.
+                 "Se cercioró de que es el domicilio buscado por placa con el nombre de la calle, "
+                 "número exterior visible y fotografía de la fachada",
+                 "La diligencia se entendió con Pedro Ruiz Soto, en su carácter de empleado(a)",
+                 "Domicilio fiscal", "Persona moral", "NOT-0042", "Titular de la Subdelegación Centro",
+                 "10 de marzo de 2026, 12:00 horas", "11 de marzo de 2026, 12:00 horas",
+                 "Se entregó copia del documento"):
         assert text in html, text
     assert "addressee_asked" not in html and "legal_representative" not in html
 
@@ -178,11 +182,13 @@ def test_an_embargo_reads_with_its_goods_witnesses_and_custodian(head, desk):
                                         condition="Buen estado")
     facts["seizure"]["exempt_goods_noted"] = ["bed_and_clothing", "trade_tools"]
     html = page_of(head, desk.push("executor", kind="seizure", facts=facts))
-    for text in ("Embargo", "La persona con quien se entendió la diligencia", "Bien 1", "Vehículo",
-                 "Camioneta Nissan NP300 2020",
-                 "Nissan", "3N6AD33A0LK", "Buen estado", "$250,000.00", "Mobiliario y equipo de oficina",
-                 "Testigo 1", "Ana Torres Vela (firmó)", "María López Pérez (el propio deudor)",
-                 "El ejecutor", "Av. Juárez 100, bodega", "$120,000.00", "No acreditó el pago",
-                 "Bienes inembargables encontrados (CFF 157)",
-                 "Lecho cotidiano y vestidos; Instrumentos y útiles indispensables para el oficio"):
+    for text in ("Bienes embargados", "La persona con quien se entendió la diligencia",
+                 "Vehículo (CFF 155 fr. III)", "Camioneta Nissan NP300 2020",
+                 "Marca: Nissan", "3N6AD33A0LK", "Buen estado", "$250,000.00",
+                 "Mobiliario y equipo de oficina", "Testigo 1", "Ana Torres Vela · No consta · firmó",
+                 "María López Pérez (el propio deudor)", "El ejecutor", "Av. Juárez 100, bodega",
+                 "$120,000.00", "No acreditó el pago",
+                 "Bienes inembargables encontrados en el domicilio (CFF 157, R-PAE-6)",
+                 "Lecho cotidiano y vestidos (CFF 157 I); Instrumentos y útiles indispensables "
+                 "para el oficio (CFF 157 III)"):
         assert text in html, text

@@ -4,13 +4,15 @@ correction through the htmx panel. Screenshots go to test-artifacts/screenshots/
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from fieldapp.diligences.services import decide
 from fieldapp.extensions import db
 from tests.conftest import PASSWORD
-from tests.live import login, screenshot
+from tests.live import SCREENSHOTS, login, screenshot
 from tests.review.facts import (
     WARNING_REASON,
     citatorio_at_registration_address,
@@ -108,16 +110,22 @@ def test_list_map_without_tiles_and_detail(page: Page, live_server, desk, office
         assert box["x"] <= m["x"] and m["x"] + m["width"] <= box["x"] + box["width"]
         assert box["y"] <= m["y"] and m["y"] + m["height"] <= box["y"] + box["height"]
     expect(page.locator("#map-count")).to_contain_text("6 diligencias con posición GPS")
+    expect(page.locator("#review-map")).to_have_attribute("data-groups", "0")  # apart: no group
     screenshot(page, "review-map")
     markers.first.click()
-    popup = page.locator(".leaflet-popup-content a")
+    popup = page.locator(".leaflet-popup-content a").first
     expect(popup).to_be_visible()
     popup.click()
     expect(page.locator("#decision-panel")).to_be_visible()
+    # The record's own map (issue 15): its GPS fix, over a blank map when tiles fail.
+    expect(page.locator("#record-map")).to_have_attribute("data-marks", re.compile(r"^[12]$"))
+    expect(page.locator("#record-map path.record-map-fix")).to_be_visible()
 
     # A record's page, then a return for correction through the htmx panel.
     page.goto(f"{live_server.url}/diligencias/{office_day[2].id}")
     expect(page.locator("#hash-status")).to_contain_text("coincide")
+    expect(page.locator("#record-map path.record-map-fix")).to_be_visible()
+    page.locator("#gps").screenshot(path=str(SCREENSHOTS / "review-detail-map.png"))
     expect(page.locator("#findings")).to_contain_text("R-NOT-2")
     screenshot(page, "review-detail")
     page.evaluate("window.__samePage = true")
@@ -139,7 +147,11 @@ def test_a_photo_opens_full_size(page: Page, live_server, desk, office_day):
     page.goto(f"{live_server.url}/diligencias/{office_day[0].id}")
     thumbnails = page.locator("#photos img")
     expect(thumbnails).to_have_count(2)
-    assert page.evaluate("[...document.querySelectorAll('#photos img')].every(i => i.naturalWidth > 0)")
+    # The thumbnails load lazily, as the office head scrolls to them; then each must decode.
+    thumbnails.last.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#photos img')].every(i => i.complete && i.naturalWidth > 0)",
+        timeout=30_000)
     screenshot(page, "review-detail-photos")
     with page.context.expect_page() as opened:
         thumbnails.first.click()
@@ -147,3 +159,43 @@ def test_a_photo_opens_full_size(page: Page, live_server, desk, office_day):
     full.wait_for_load_state()
     assert "/evidencias/" in full.url and "miniatura" not in full.url
     full.close()
+
+
+def test_diligences_at_one_point_are_one_numbered_group(page: Page, live_server, desk):
+    """Issue 15: the office map stacked the diligences captured at one address on one point
+    (seven looked like one). Five at the same fix, one a metre off and one twelve metres off
+    are one group of seven; a click zooms in on it, where the twelve-metre one comes apart
+    and the six that cannot are a group whose click lists them. One across town stays a
+    marker of its own throughout."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    here = {"latitude": 20.6767, "longitude": -103.3475, "accuracy_m": 8.0,
+            "fix_at": "2026-03-10T17:56:02.250Z"}
+    for n in range(5):
+        desk.push("notifier", gps=here, captured_at=f"2026-03-1{n}T17:10:00.000Z")
+    for n, metres in enumerate((1, 12)):
+        desk.push("notifier2", sector="norte", captured_at=f"2026-03-1{n}T18:10:00.000Z",
+                  gps={**here, "latitude": here["latitude"] + metres / 111_320})
+    desk.push("executor", kind="payment_demand", facts=demand_paid(), gps=gps(5))
+    db.session.commit()
+    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    login(page, live_server.url, "jefe-a", PASSWORD)
+    page.goto(f"{live_server.url}/diligencias/mapa")
+    the_map = page.locator("#review-map")
+    expect(the_map).to_have_attribute("data-markers", "8")
+    expect(the_map).to_have_attribute("data-groups", "1")
+    group = the_map.locator(".diligence-group")
+    expect(group).to_have_text("7")
+    expect(group).to_have_attribute("title", "7 diligencias en este punto")
+    expect(the_map.locator("path.diligence-marker")).to_have_count(1)
+    screenshot(page, "review-map-group")
+
+    group.click()
+    expect(the_map).to_have_attribute("data-zoom", "19")
+    expect(group).to_have_text("6")
+    # The twelve-metre one on its own now, besides the one across town (off screen).
+    expect(the_map.locator("path.diligence-marker")).to_have_count(2)
+    group.click()
+    listing = page.locator(".map-group-list")
+    expect(listing).to_contain_text("6 diligencias en este punto:")
+    expect(listing.locator(":scope > div")).to_have_count(6)
+    screenshot(page, "review-map-group-list")

@@ -41,6 +41,9 @@ def test_issue_a_sheet(client, enforcement, office_head, htmx):
     assert sheet.first_serial == 7  # after the 6 seals of the fixture's sheet
     assert f"Hoja {sheet.id} emitida: 30 sellos" in body and sheet.seals[0].code in body
     assert {s.status for s in sheet.seals} == {"issued"}
+    if htmx:  # the page's list of sheets comes back out of band, with the new sheet in it
+        sheets = body[body.index('<table class="table" id="sheets" hx-swap-oob="true">'):]
+        assert f"Hoja {sheet.id}</a>" in sheets and "Aún no se han emitido sellos" not in sheets
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
 from fieldapp.media.models import MediaBlob
+from fieldapp.media.services import thumbnail_of
 from tests.sync.conftest import Phone, enroll
 from tests.sync.helpers import jpeg_bytes, make_record, media_item, png_bytes, sha256
 
@@ -48,7 +49,10 @@ def test_a_photo_is_kept_byte_for_byte_under_its_hash_with_a_thumbnail(app, phon
                                    "content_type": "image/jpeg", "completed_records": []}
     root = Path(app.config["MEDIA_ROOT"])
     assert (root / sha256(photo)[:2] / sha256(photo)).read_bytes() == photo
-    with Image.open(root / "thumbs" / sha256(photo)[:2] / f"{sha256(photo)}.jpg") as thumb:
+    thumbnail = root / "thumbs" / sha256(photo)[:2] / f"{sha256(photo)}.jpg"
+    assert not thumbnail.exists()  # made the first time an office screen asks for it
+    assert thumbnail_of(sha256(photo)) == thumbnail
+    with Image.open(thumbnail) as thumb:
         assert max(thumb.size) == 320
     # The last file completes the record.
     response = phone.put_media(signature, content_type="image/png")

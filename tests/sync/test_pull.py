@@ -16,6 +16,7 @@ from fieldapp.assignments.services import assign
 from fieldapp.diligences.models import Diligence
 from fieldapp.diligences.services import decide
 from fieldapp.extensions import db
+from fieldapp.portfolio.services import advance_credit_statuses
 from tests.conftest import BACKEND
 from tests.sync.conftest import Phone, enroll
 from tests.sync.helpers import API, bearer, jpeg_bytes, make_record, media_item, png_bytes
@@ -267,3 +268,17 @@ def test_the_feed_clock_is_locked_only_at_the_real_commit(app, field):
         probe.rollback()
         writer.close()
         probe.close()
+
+
+def test_a_bulk_status_move_reaches_the_phone(phone, field):
+    """Sweeps and imports move credits with one UPDATE per chunk, which flushes nothing: the
+    change feed still marks the assignments that show them (fieldapp/devices/feed.py)."""
+    cursor = phone.pull()["cursor"]
+    credit = field.document.credits[0]
+    assert credit.status != "notified"
+    moved = advance_credit_statuses([credit], "notified", source="test")
+    db.session.commit()
+    assert moved == [credit]
+    payload = phone.pull(cursor)
+    assert ids(payload) == [field.assignment.id]
+    assert payload["assignments"][0]["document"]["credits"][0]["status"] == "notified"

@@ -1,3 +1,4 @@
+// @ts-check
 // IndexedDB on the phone: one database per field user (a shared phone keeps each person's
 // data apart, and logging out deletes exactly one database), plus a small registry the
 // service worker reads to know whose outbox to send.

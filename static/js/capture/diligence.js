@@ -4,12 +4,16 @@
 
 import { checkDiligence, proposeCitatorioAppointment } from "../legal.js";
 import { getAll, getMeta, getOne, setMeta, transact } from "./db.js";
-import { applyVisibility, draftWriter, readValue, relevantNames, watchFields, writeValues } from "./forms.js";
+import {
+  applyVisibility, draftWriter, labelsNamedBy, readValue, relevantNames, watchFields, writeValues,
+} from "./forms.js";
+import { distanceKm, formatDistance } from "./assignments.js";
+import { applyLimits, limitProblems } from "./limits.js";
 import { SignaturePad, longEdgeOf, preparePhoto } from "./photos.js";
 import { buildFacts, correctionDraft, draftFromPayload, finalizeDraft, isoToLocalInput } from "./records.js";
 import { requestBackgroundSync } from "./sync.js";
 import {
-  KIND_LABELS, counted, formatBytes, formatDateTime, fromTemplate, recordStatus, startApp,
+  KIND_LABELS, counted, formatBytes, formatDateTime, fromTemplate, pendingSummary, recordStatus, startApp,
 } from "./ui.js";
 
 const GPS_AUTO_M = 30; // a fix this good is taken without asking
@@ -21,6 +25,7 @@ const app = await startApp();
 const { ctx, db } = app;
 const tz = ctx.office.timezone;
 const pack = await getMeta(db, "pack");
+const fieldUser = await currentFieldUser();
 const form = document.getElementById("diligence");
 const $ = (id) => document.getElementById(id);
 const say = (id, text) => { $(id).textContent = text; };
@@ -30,7 +35,6 @@ const when = (iso, options) => formatDateTime(iso, tz, options);
 let draft = null;
 let assignment = null;
 let write = null;
-let pad = null;
 let warnRules = [];
 
 class Blocked extends Error {}
@@ -91,20 +95,13 @@ function visibility(values) {
   const followUp = values.situation === "follow_up" || values["ui.after_citatorio"] === true;
   form.querySelector("[data-follow-up]").hidden = !followUp;
   form.querySelector("[data-started]").hidden = !values.situation;
-  if (!$("step-signature").hidden) ensurePad();
+  ensurePads();
 }
 
 // ---- GPS --------------------------------------------------------------------------------------
 
 let watchId = null;
 let reading = null;
-
-function metres(a, b) {
-  const rad = Math.PI / 180;
-  const h = Math.sin(((b.latitude - a.latitude) * rad) / 2) ** 2 + Math.cos(a.latitude * rad)
-    * Math.cos(b.latitude * rad) * Math.sin(((b.longitude - a.longitude) * rad) / 2) ** 2;
-  return 2 * 6371000 * Math.asin(Math.sqrt(h));
-}
 
 function renderGps() {
   const fix = draft.gps;
@@ -119,7 +116,7 @@ function renderGps() {
   if (!fix) return;
   const { address } = assignment.document;
   const distance = address.latitude == null ? ""
-    : ` · a ${Math.round(metres(fix, address))} m del domicilio registrado`;
+    : ` · a ${formatDistance(distanceKm(fix, address))} del domicilio registrado`;
   if (!watchId) say("gps-status", "Posición tomada.");
   say("gps-fix", `±${Math.round(fix.accuracy_m)} m, ${when(fix.fix_at, { timeStyle: "medium" })}${distance}`);
   $("gps-warning").hidden = fix.accuracy_m <= GPS_LIMIT_M || Boolean(watchId);
@@ -238,8 +235,18 @@ function showAppointment() {
   showSlot("appointment_date", when(proposed, { weekday: "long", day: "numeric", month: "long", year: "numeric" }));
 }
 
+// The credential an admin renewed reaches the phone with every pull; a page served from the
+// phone's cache may be older than that pull, so the newer of the two is shown (R-NOT-8, R-PAE-2).
+async function currentFieldUser() {
+  const [pulled, pulledAt] = [await getMeta(db, "user"), await getMeta(db, "pulled_at")];
+  const c = pulled && pulled.credential;
+  if (!c || !pulledAt || (ctx.served_at && ctx.served_at > pulledAt)) return ctx.field_user;
+  return { ...ctx.field_user, credential_number: c.number, issued_on: c.issued_on,
+    valid_until: c.valid_until, issuer: c.issuer, legal_basis: c.legal_basis };
+}
+
 function showCredential() {
-  const u = ctx.field_user;
+  const u = fieldUser;
   const until = u.valid_until ? formatDateTime(`${u.valid_until}T12:00:00Z`, "UTC", { dateStyle: "short" }) : "—";
   showSlot("credential", `${u.credential_number || "sin número"}, vigente al ${until}, expedida por ${u.issuer || "—"}`);
 }
@@ -251,6 +258,7 @@ function render() {
   showSlot("arrived_at", when(draft.arrived_at, { dateStyle: "short", timeStyle: "medium" }));
   showSlot("started_at", draft.started_at ? when(draft.started_at, { timeStyle: "medium" }) : "—");
   showAppointment();
+  echoNames();
   refreshChecks();
   // The amount secured is computed as goods are added (R-PAE-7); the checks then see it.
   if (seizure) seizure.render().then(refreshChecks);
@@ -331,51 +339,80 @@ function bindPhotos() {
   }
 }
 
-let signatureTimer = null;
+// Every signature box on screen gets its pad: the attendee's (role "signature") and, in an
+// embargo, each witness's and the custodian's (R-PAE-4, R-PAE-8), told apart by data-signer.
+// A pad is built once its box is shown (a hidden canvas has no size to draw on).
+const pads = new Map(); // box → {pad, timer}
 
-function ensurePad() {
-  if (pad) return;
-  pad = new SignaturePad($("signature-pad"), () => {
-    clearTimeout(signatureTimer);
-    signatureTimer = setTimeout(saveSignature, 400);
-  });
-  const stored = draft.photos.find((p) => p.role === "signature");
-  if (stored) drawStoredSignature(stored);
+const signerOf = (box) => box.dataset.signer || null;
+const sameSigner = (p, box) => p.role === box.dataset.role && (p.signer || null) === signerOf(box);
+const signatureStatus = (box, text) => { box.querySelector("[data-signature-status]").textContent = text; };
+
+function ensurePads() {
+  for (const box of form.querySelectorAll(".signature[data-role]")) {
+    if (pads.has(box) || box.closest("[hidden]")) continue;
+    const entry = { timer: null };
+    entry.pad = new SignaturePad(box.querySelector("canvas"), () => {
+      clearTimeout(entry.timer);
+      entry.timer = setTimeout(() => saveSignature(box), 400);
+    });
+    pads.set(box, entry);
+    box.querySelector("[data-signature-clear]").addEventListener("click", () => clearSignature(box));
+    const stored = draft.photos.find((p) => sameSigner(p, box));
+    if (stored) drawStoredSignature(box, stored);
+  }
 }
 
-async function drawStoredSignature(stored) {
+async function drawStoredSignature(box, stored) {
   const media = await getOne(db, "media", stored.sha256);
   if (!media || !media.data) {
-    say("signature-status", "Firma enviada al servidor; el teléfono ya no guarda copia.");
+    signatureStatus(box, "Firma enviada al servidor; el teléfono ya no guarda copia.");
     return;
   }
-  say("signature-status", "Firma guardada.");
+  signatureStatus(box, "Firma guardada.");
   const image = await createImageBitmap(new Blob([media.data], { type: stored.type }));
-  const box = $("signature-pad").getBoundingClientRect();
-  pad.ctx.drawImage(image, 0, 0, box.width, box.height);
+  const { width, height } = box.querySelector("canvas").getBoundingClientRect();
+  pads.get(box).pad.ctx.drawImage(image, 0, 0, width, height);
 }
 
-async function saveSignature() {
-  if (!pad || pad.isEmpty || !write) return;
+async function saveSignature(box) {
+  const { pad } = pads.get(box);
+  if (pad.isEmpty || !write) return;
   const signature = await pad.toStored();
-  await attach("signature", signature, false);
-  say("signature-status", `Firma guardada (${formatBytes(signature.bytes)}).`);
+  await storeMedia(signature);
+  const entry = {
+    sha256: signature.sha256, role: box.dataset.role, type: signature.type, bytes: signature.bytes,
+    width: signature.width, height: signature.height, taken_at: new Date().toISOString(),
+  };
+  if (signerOf(box)) entry.signer = signerOf(box);
+  draft = await write((d) => {
+    d.photos = d.photos.filter((p) => !sameSigner(p, box));
+    d.photos.push(entry);
+  });
+  signatureStatus(box, `Firma guardada (${formatBytes(signature.bytes)}).`);
   refreshChecks();
 }
 
-$("signature-clear").addEventListener("click", async () => {
-  if (!pad || !write) return;
-  pad.clear();
-  draft = await write((d) => { d.photos = d.photos.filter((p) => p.role !== "signature"); });
-  say("signature-status", "Firma borrada. Pida a la persona que firme de nuevo.");
+async function clearSignature(box) {
+  if (!write) return;
+  pads.get(box).pad.clear();
+  draft = await write((d) => { d.photos = d.photos.filter((p) => !sameSigner(p, box)); });
+  signatureStatus(box, "Firma borrada. Pida a la persona que firme de nuevo.");
   refreshChecks();
-});
+}
+
+/** The names typed above (a witness's, the custodian's) over their signature pads. */
+function echoNames() {
+  for (const el of form.querySelectorAll("[data-echo]")) {
+    el.textContent = String(draft.values[el.dataset.echo] || "").trim() || "—";
+  }
+}
 
 // ---- legal checks and finalize ----------------------------------------------------------------
 
 function factsNow(finishedAt = null) {
   return buildFacts(draft, {
-    assignment, fieldUser: ctx.field_user, pack, relevant: relevantNames(form), finishedAt,
+    assignment, fieldUser, pack, relevant: relevantNames(form), finishedAt,
   });
 }
 
@@ -437,7 +474,9 @@ function refreshChecks() {
     })));
   }
   const unexplained = warnRules.filter((r) => !reasonFor(r).trim());
-  const pending = seizure ? seizure.pendingProblem() : null; // a good half captured, or exempt
+  const outOfBounds = limitProblems(form, ctx.limits).filter((p) => !p.name.startsWith("ui.item."));
+  const pending = (seizure ? seizure.pendingProblem() : null) // a good half captured, or exempt
+    || (outOfBounds.length ? `Corrija ${counted(outOfBounds.length, "campo", "campos")}: ${outOfBounds[0].message}` : null);
   button.disabled = blocks.length > 0 || unexplained.length > 0 || Boolean(pending);
   if (blocks.length) {
     say("finalize-status", `No se puede finalizar: ${counted(blocks.length, "punto bloquea", "puntos bloquean")} la diligencia.`
@@ -468,6 +507,7 @@ form.addEventListener("submit", async (event) => {
         if (findings.some((f) => f.severity === "block")) throw new Blocked();
         if (findings.some((f) => f.severity === "warn" && !reasons[f.rule_id])) throw new Blocked();
         if (SEIZURE_KINDS.has(facts.kind) && (!seizure || seizure.pendingProblem())) throw new Blocked();
+        if (limitProblems(form, ctx.limits).some((p) => !p.name.startsWith("ui.item."))) throw new Blocked();
         return { facts, findings };
       },
     });
@@ -523,11 +563,29 @@ async function openDraft(id) {
   await openForm(draft.values);
   await ensureSeizure();
   watchFields(form, save);
+  applyLimits(form, ctx.limits);
   bindPhotos();
   render();
+  showCorrectionNotes();
   if (!draft.gps) startGps();
   else renderGps();
   return null;
+}
+
+/** A correction shows the office head's observations at the top and beside each field they
+ * name, so the field user sees what to fix where they fix it. */
+function showCorrectionNotes() {
+  const observations = draft.replaces && draft.review && draft.review.observations;
+  $("correction-note").hidden = !observations;
+  if (!observations) return;
+  say("correction-observations", observations);
+  for (const label of labelsNamedBy(form, observations)) {
+    const note = document.createElement("span");
+    note.className = "office-note small";
+    note.textContent = `Observación de la oficina: ${observations}`;
+    label.classList.add("named-by-office");
+    label.append(note);
+  }
 }
 
 /** The embargo record an ampliación starts from (?amplia=ID): this phone's, of the assignment. */
@@ -555,9 +613,11 @@ async function newDraft(assignmentId, extendsId = null) {
     const now = new Date().toISOString();
     const remembered = await getMeta(db, "remember", {});
     const situation = extended ? { situation: "seizure_extension" } : {};
+    // The credential's legal basis as the office recorded it; the executor still confirms it.
+    const basis = fieldUser.legal_basis ? { "field_user.legal_basis": fieldUser.legal_basis } : {};
     const fresh = {
       id: crypto.randomUUID(), assignment_id: assignmentId, assignment,
-      values: { "address.text": assignment.document.address.one_line, ...remembered, ...situation },
+      values: { "address.text": assignment.document.address.one_line, ...remembered, ...basis, ...situation },
       entered_at: {}, arrived_at: now, started_at: extended ? now : null, gps: null, photos: [],
       warning_reasons: {}, replaces: null, created_at: now, updated_at: now,
     };
@@ -584,7 +644,8 @@ async function showRecord(id) {
   $("diligence-fields").disabled = true;
   render();
   renderGps();
-  for (const id2 of ["finalize", "discard", "gps-use", "gps-retry", "restart-now", "signature-clear"]) $(id2).hidden = true;
+  for (const id2 of ["finalize", "discard", "gps-use", "gps-retry", "restart-now"]) $(id2).hidden = true;
+  for (const button of form.querySelectorAll("[data-signature-clear]")) button.hidden = true;
   const findings = record.findings || [];
   $("review-empty").hidden = findings.length > 0;
   say("review-empty", "Sin observaciones legales al finalizar.");
@@ -594,13 +655,25 @@ async function showRecord(id) {
     rule, input: (t) => { t.value = text; t.readOnly = true; },
   })));
   $("finalize-status").textContent = "";
-  const status = recordStatus(record);
+  const status = recordStatus(record, await pendingSummary(db));
   const notice = $("record-state");
   notice.hidden = false;
   notice.dataset.state = status.key;
   notice.textContent = `${KIND_LABELS[record.kind]} finalizada el ${when(record.finalized_at)} · ${status.text}`
     + ` · huella ${record.payload.content_hash.slice(0, 12)}`
     + (record.replaced_by ? " · Corregida por una nueva versión." : "");
+  // Once the server holds the record, its acta can be opened (online) to show or leave a copy.
+  const onServer = record.state === "sent" || record.state === "complete";
+  $("acta-copy").hidden = !onServer;
+  if (onServer) $("acta-open").href = $("acta-open").dataset.href.replace("RECORD_ID", encodeURIComponent(record.id));
+  $("summary-box").hidden = false;
+  $("summary-open").addEventListener("click", async () => {
+    const { showSummary } = await import("./summary.js");
+    await showSummary(record, {
+      ctx, kindLabel: KIND_LABELS[record.kind], finalizedText: when(record.finalized_at),
+    });
+  });
+  $("summary-print").addEventListener("click", () => window.print());
   if (await extensionDue(record)) {
     const link = document.createElement("a");
     link.className = "button secondary wide";

@@ -1,3 +1,4 @@
+// @ts-check
 // The diligence form as data: every input's `name` is the path of its fact
 // (attendee.id_number, payment.cheque.bank; "ui." names only steer the screen), and the
 // markup says when a part applies:
@@ -58,12 +59,15 @@ export function applyVisibility(form, values, { role, addresseeType }) {
   }
 }
 
-/** Names of the fields on screen, plus media.<role> of the photo pickers and signature shown. */
+/** Names of the fields on screen, plus media.<role> of the photo pickers and signatures shown,
+ * and <signer>.signature of a witness's or custodian's signature pad shown. */
 export function relevantNames(form) {
   const names = new Set();
   for (const el of fields(form)) if (!el.closest("[hidden]")) names.add(el.name);
   for (const el of form.querySelectorAll("[data-role]")) {
-    if (!el.closest("[hidden]")) names.add(`media.${el.dataset.role}`);
+    if (el.closest("[hidden]")) continue;
+    names.add(`media.${el.dataset.role}`);
+    if (el.dataset.signer) names.add(`${el.dataset.signer}.signature`);
   }
   return names;
 }
@@ -96,4 +100,25 @@ export function watchFields(form, onField) {
   };
   form.addEventListener("input", handler);
   form.addEventListener("change", handler);
+}
+
+const STOPWORDS = new Set(["de", "del", "la", "las", "el", "los", "y", "o", "en", "con", "por", "para", "un", "una", "al"]);
+
+function words(text) {
+  return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+    .split(/[^a-z0-9]+/).filter((w) => w.length > 1 && !STOPWORDS.has(w));
+}
+
+/**
+ * The labelled fields an office head's observations name: those whose every label word appears
+ * in the observations ("Falta el número de la identificación" names "Identificación" and
+ * "Número"), so the correction editor can show the observations beside them.
+ */
+export function labelsNamedBy(form, observations) {
+  const said = new Set(words(observations));
+  return [...form.querySelectorAll("label.field, label.check")].filter((label) => {
+    const span = label.querySelector(":scope > span");
+    const own = words(span ? span.textContent : label.textContent);
+    return own.length > 0 && own.every((w) => said.has(w));
+  });
 }

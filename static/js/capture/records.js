@@ -1,3 +1,4 @@
+// @ts-check
 // From a draft to a finalized record: the facts of the acta (the shape of
 // fieldapp/legal/facts.py DiligenceFacts), the push record of docs/sync-protocol.md, its
 // content hash (static/js/sync-hash.js) and the device's hash chain.
@@ -79,13 +80,37 @@ function mediaOf(draft, relevant) {
     .filter(([name]) => /^seizure\.items\.\d+\.photos$/.test(name) && relevant.has(name))
     .flatMap(([, shas]) => [].concat(shas)));
   return (draft.photos || []).filter((p) => relevant.has(`media.${p.role}`)
-    && (p.role !== "item" || ofGoods.has(p.sha256)));
+    && (p.role !== "item" || ofGoods.has(p.sha256))
+    && (!p.signer || relevant.has(`${p.signer}.signature`)));
+}
+
+/** A witness's or the custodian's drawn signature (R-PAE-4, R-PAE-8) named in their facts by
+ * its sha256; a witness who signs on screen has signed. Its time of capture is the drawing's. */
+function addSignatures(facts, draft, relevant, enteredAt) {
+  for (const p of mediaOf(draft, relevant)) {
+    if (!p.signer) continue;
+    setPath(facts, `${p.signer}.signature`, p.sha256);
+    if (p.signer.startsWith("seizure.witnesses.")) setPath(facts, `${p.signer}.signed`, true);
+    enteredAt[`${p.signer}.signature`] = p.taken_at;
+  }
+}
+
+// The field user's facts the acta shows (FieldUser in fieldapp/legal/facts.py): only these go
+// into a record, whatever else the page knows about the user.
+const CREDENTIAL_FIELDS = ["name", "credential_number", "issued_on", "valid_until", "issuer", "legal_basis"];
+
+function credentialOf(fieldUser) {
+  return Object.fromEntries(CREDENTIAL_FIELDS.filter((k) => k in (fieldUser || {})).map((k) => [k, fieldUser[k]]));
 }
 
 /**
  * The facts of the acta from what the draft holds. `relevant` is the set of field names the
  * chosen situation shows (hidden sections never leak stale answers into the acta); `now`
  * stands in for the end when the record is finalized.
+ * @param {import("../types.js").Draft} draft
+ * @param {{assignment: object, fieldUser: object, pack: import("../types.js").LegalPack | null,
+ *   relevant: Set<string>, finishedAt?: string | null}} context
+ * @returns {Record<string, any>} the facts (fieldapp/legal/facts.py DiligenceFacts)
  */
 export function buildFacts(draft, { assignment, fieldUser, pack, relevant, finishedAt = null }) {
   const values = draft.values || {};
@@ -104,7 +129,7 @@ export function buildFacts(draft, { assignment, fieldUser, pack, relevant, finis
     addressee_type: debtor.person_type === "person" ? "person" : "company",
     address: { text: values["address.text"] || address.one_line || null, origin: address.origin || null },
   });
-  facts.field_user = { ...fieldUser, ...(facts.field_user || {}) };
+  facts.field_user = { ...credentialOf(fieldUser), ...(facts.field_user || {}) };
   if (values["ui.credential_shown"] && relevant.has("ui.credential_shown")) {
     Object.assign(facts.field_user, { has_photo: true, has_signature: true });
   }
@@ -133,11 +158,20 @@ export function buildFacts(draft, { assignment, fieldUser, pack, relevant, finis
     && !n.startsWith("ui.") && n !== "situation"));
   facts.entered_at = Object.fromEntries(Object.entries(draft.entered_at || {})
     .filter(([name]) => shown.has(name)));
+  addSignatures(facts, draft, relevant, facts.entered_at);
   facts.media = mediaOf(draft, relevant).map((p) => ({ role: p.role, id: p.sha256 }));
   return compact(facts);
 }
 
-/** The push record (docs/sync-protocol.md) without its hash. */
+/**
+ * The push record (docs/sync-protocol.md) without its hash.
+ * @param {import("../types.js").Draft} draft
+ * @param {Record<string, any>} facts
+ * @param {{capturedAt: string, previousHash: string | null,
+ *   pack: import("../types.js").LegalPack | null, warningReasons: Record<string, string>,
+ *   relevant: Set<string>}} context
+ * @returns {import("../types.js").PushRecord}
+ */
 export function recordPayload(draft, facts, { capturedAt, previousHash, pack, warningReasons, relevant }) {
   const media = mediaOf(draft, relevant)
     .map((p) => ({ sha256: p.sha256, bytes: p.bytes, type: p.type, role: p.role }));
@@ -161,6 +195,11 @@ export function recordPayload(draft, facts, { capturedAt, previousHash, pack, wa
  * throws to refuse); then this hashes the record, chains it to this device's previous record and, in one
  * transaction, stores it in the outbox, moves the chain head and deletes the draft. Another
  * tab finalizing at the same moment only makes this one hash again on the new head.
+ * @param {IDBDatabase} db
+ * @param {import("../types.js").Draft} draft
+ * @param {{judge: (finishedAt: string) => {facts: Record<string, any>,
+ *   findings: import("../types.js").Finding[]}, pack: import("../types.js").LegalPack | null,
+ *   warningReasons: Record<string, string>, relevant: Set<string>}} build
  */
 export async function finalizeDraft(db, draft, build) {
   for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -204,6 +243,13 @@ function flatten(value, path, out) {
   }
 }
 
+/** A file of the record, with the witness or custodian whose signature it is (the facts
+ * name it: seizure.witnesses.N.signature, seizure.custodian.signature). */
+function withSigner(media, values) {
+  const named = Object.keys(values).find((k) => k.endsWith(".signature") && values[k] === media.sha256);
+  return named ? { ...media, signer: named.slice(0, -".signature".length) } : { ...media };
+}
+
 /** The answers of a record the server sent back (returned for correction, this phone never
  * had it or was wiped since): the inverse of buildFacts. */
 export function draftFromPayload(payload, assignment) {
@@ -230,7 +276,7 @@ export function draftFromPayload(payload, assignment) {
     id: payload.id, assignment_id: payload.assignment_id, assignment, values,
     entered_at: facts.entered_at || {}, arrived_at: facts.arrived_at, started_at: facts.started_at,
     finished_at: facts.finished_at,
-    gps: payload.gps, photos: payload.media.map((m) => ({ ...m })), warning_reasons: payload.warning_reasons || {},
+    gps: payload.gps, photos: payload.media.map((m) => withSigner(m, values)), warning_reasons: payload.warning_reasons || {},
     replaces: payload.replaces, created_at: payload.captured_at,
   };
 }
@@ -242,6 +288,8 @@ export function correctionDraft(record, old) {
     finished_at: record.payload.facts.finished_at,
     id: crypto.randomUUID(),
     replaces: record.id,
+    // What the office head asked to correct, shown beside the fields it names while correcting.
+    review: record.review || null,
     warning_reasons: {},
     created_at: new Date().toISOString(),
   };

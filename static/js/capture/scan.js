@@ -6,7 +6,7 @@
 // the camera and a photo of the label go through decodePixels, so what a test feeds a photo
 // is exactly what a camera frame meets.
 
-const JSQR_URL = new URL("../../vendor/jsqr-1.4.0/jsQR.js", import.meta.url).href;
+const JSQR_URL = new URL("../../vendor/jsqr-1.4.0/jsQR.min.js", import.meta.url).href;
 const MAX_EDGE = 1024; // a label needs no more pixels; jsQR's time grows with the area
 const FRAME_MS = 180;
 

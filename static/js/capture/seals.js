@@ -1,3 +1,4 @@
+// @ts-check
 // Seal codes on the phone: the twin of fieldapp/seals/codes.py (tests/capture/test_seal_codes.py
 // runs both on the same codes). A code is SE-{office}-{serial:06d}-{check}, where check is the
 // ISO 7064 MOD 37,36 check character of office + serial (python-stdnum's mod_37_36). The QR

@@ -17,6 +17,7 @@
 import { addBusinessDays, enforcementCosts } from "../legal.js";
 import { getAll, getMeta, getOne } from "./db.js";
 import { writeValues } from "./forms.js";
+import { limitProblem } from "./limits.js";
 import { decimalText } from "./records.js";
 import { normaliseSeal, parseSeal } from "./seals.js";
 import { formatDateTime } from "./ui.js";
@@ -371,6 +372,9 @@ export async function createSeizure(app) {
     if (!editorValue(EDITOR.description)) return "Describa el bien.";
     const value = editorValue(EDITOR.value);
     if (value && cents(decimalText(value)) === null) return "Escriba el valor estimado en pesos, p. ej. 12500.00.";
+    const outOfBounds = [EDITOR.value, EDITOR.quantity, EDITOR.description]
+      .map((name) => limitProblem(ctx.limits, name, editorValue(name))).find(Boolean);
+    if (outOfBounds) return outOfBounds;
     const claimed = values()[CLAIM.claimed] === true;
     if (claimed && !(editorValue(CLAIM.claimant) && editorValue(CLAIM.documents))) {
       return "Anote quién reclama el bien y los documentos que exhibió (R-PAE-9).";

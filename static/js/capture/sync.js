@@ -10,15 +10,22 @@
 //   record by record, a refused photo marks only its record.
 // - A dead network or a server error stops the run and schedules the next one with
 //   exponential backoff (5 s doubling to 15 min, with jitter); `force` skips the wait.
+// - A file the phone has uploaded is never sent again, and records acknowledged in an earlier
+//   run are asked about again (an identical resend) before their files go: the server may have
+//   stored a file whose answer the network lost.
+// - While it runs, the runner holds a Web Lock named after the user (any page can see that a
+//   run is under way, the service worker's too) and broadcasts its progress: records and bytes
+//   done of the total, and the file being uploaded with its own bytes.
 
 import { getAll, getMeta, openUserDb, promised, registeredUsers, setMeta, transact } from "./db.js";
+import { OPEN_STATES, filesToSend, recordBytes, summarize } from "./outbox.js";
 
 export const CHANNEL = "fieldapp-capture";
 export const SYNC_TAG = "fieldapp-outbox";
 const BATCH_SIZE = 20;
 const BASE_DELAY_MS = 5000;
 const MAX_DELAY_MS = 15 * 60 * 1000;
-const OPEN_STATES = new Set(["queued", "sent"]);
+const TICK_MS = 250;
 
 class HttpError extends Error {
   constructor(status, body) {
@@ -32,24 +39,129 @@ class HttpError extends Error {
   }
 }
 
-function announce(userId, what) {
+function announce(userId, what, progress = null) {
   if (typeof BroadcastChannel === "undefined") return;
   const channel = new BroadcastChannel(CHANNEL);
-  channel.postMessage({ type: what, user_id: userId });
+  channel.postMessage({ type: what, user_id: userId, progress });
   channel.close();
 }
 
-async function call(device, method, path, { json, body, type } = {}) {
+export function lockName(userId) {
+  return `fieldapp-sync-${userId}`;
+}
+
+/** Whether a sync of the user's outbox is running now, in this page, another one or the worker. */
+export async function syncRunning(userId) {
+  if (!(typeof navigator !== "undefined" && navigator.locks && navigator.locks.query)) return false;
+  const { held } = await navigator.locks.query();
+  return held.some((lock) => lock.name === lockName(userId));
+}
+
+/** The progress of one run, as the status bar shows it: planned at the start from the outbox
+ * summary, advanced by the runner, broadcast (at most every TICK_MS while a file uploads). */
+class RunProgress {
+  constructor(userId, summary) {
+    this.userId = userId;
+    this.records_total = summary.records;
+    this.records_done = 0;
+    this.files_total = summary.files;
+    this.files_done = 0;
+    this.bytes_total = summary.bytes;
+    this.bytes_done = 0;
+    this.file = null;
+    this.last_tick = 0;
+  }
+
+  snapshot() {
+    const { userId, last_tick: _tick, ...rest } = this;
+    return { ...rest };
+  }
+
+  send(what = "tick") {
+    this.last_tick = Date.now();
+    announce(this.userId, what, this.snapshot());
+  }
+
+  recordsPushed(records) {
+    const queued = records.filter((r) => r.state === "queued");
+    this.records_done = Math.min(this.records_total, this.records_done + queued.length);
+    this.bytes_done += queued.reduce((n, r) => n + recordBytes(r), 0);
+    this.send("progress");
+  }
+
+  fileStarted(file) {
+    this.file = { role: file.role, bytes: file.bytes, loaded: 0, index: this.files_done + 1 };
+    this.files_total = Math.max(this.files_total, this.file.index);
+    this.send();
+  }
+
+  fileLoading(loaded) {
+    if (!this.file) return;
+    this.file.loaded = Math.min(loaded, this.file.bytes);
+    if (Date.now() - this.last_tick >= TICK_MS) this.send();
+  }
+
+  fileDone() {
+    if (this.file) this.bytes_done += this.file.bytes;
+    this.files_done += 1;
+    this.file = null;
+    this.send("progress");
+  }
+}
+
+/** The bytes of `text` gzip-compressed, or null where the browser has no CompressionStream. */
+async function gzipped(text) {
+  if (typeof CompressionStream === "undefined") return null;
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+async function call(device, method, path, { json, body, type, compress = false } = {}) {
   const headers = { Authorization: `Bearer ${device.token}`, Accept: "application/json" };
-  if (json !== undefined) headers["Content-Type"] = "application/json";
+  if (json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(json);
+    // A batch of records is mostly repeated keys and Spanish text: gzip sends about a fifth of
+    // it over the phone's link (the server inflates it under the same size limit).
+    const packed = compress ? await gzipped(body) : null;
+    if (packed) {
+      headers["Content-Encoding"] = "gzip";
+      body = packed;
+    }
+  }
   if (type) headers["Content-Type"] = type;
   const response = await fetch(device.api + path, {
-    method, headers, credentials: "omit", cache: "no-store",
-    body: json !== undefined ? JSON.stringify(json) : body,
+    method, headers, credentials: "omit", cache: "no-store", body,
   });
   const data = await response.json().catch(() => null);
   if (!response.ok) throw new HttpError(response.status, data);
   return data;
+}
+
+/** PUT of a file's bytes. In a page, through XMLHttpRequest, whose upload events tell how much
+ * of the file has gone (fetch cannot); in the service worker, through fetch. */
+function upload(device, path, body, type, onProgress) {
+  if (typeof XMLHttpRequest === "undefined") {
+    return call(device, "PUT", path, { body, type });
+  }
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("PUT", device.api + path);
+    xhr.setRequestHeader("Authorization", `Bearer ${device.token}`);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("Content-Type", type);
+    xhr.upload.onprogress = (event) => onProgress(event.loaded);
+    xhr.onload = () => {
+      let data = null;
+      try { data = JSON.parse(xhr.responseText); } catch { /* not JSON: keep null */ }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+      else reject(new HttpError(xhr.status, data));
+    };
+    // A dropped connection: the same kind of failure as fetch's TypeError (not an HttpError).
+    xhr.onerror = () => reject(new TypeError("network error"));
+    xhr.onabort = () => reject(new TypeError("upload aborted"));
+    xhr.send(body);
+  });
 }
 
 function errorsOf(error) {
@@ -86,17 +198,18 @@ async function saveRecords(db, records) {
 
 async function pushBatch(db, device, records) {
   const body = { device_time: new Date().toISOString(), records: records.map((r) => r.payload) };
-  const answer = await call(device, "POST", "/push", { json: body });
+  const answer = await call(device, "POST", "/push", { json: body, compress: true });
   const byId = new Map((answer.results || []).map((r) => [r.id, r]));
   await saveRecords(db, records.filter((r) => byId.has(r.id))
     .map((r) => applyResult(r, byId.get(r.id))));
 }
 
-async function pushRecords(db, device, records) {
+async function pushRecords(db, device, records, progress = null) {
   for (let i = 0; i < records.length; i += BATCH_SIZE) {
     const batch = records.slice(i, i + BATCH_SIZE);
     try {
       await pushBatch(db, device, batch);
+      if (progress) progress.recordsPushed(batch);
     } catch (error) {
       if (!(error instanceof HttpError) || error.transient || error.status === 401) throw error;
       // The batch as a whole was refused: send each record alone, so only the bad one stays.
@@ -107,6 +220,7 @@ async function pushRecords(db, device, records) {
           if (!(single instanceof HttpError) || single.transient || single.status === 401) throw single;
           await saveRecords(db, [{ ...record, state: "rejected", errors: errorsOf(single) }]);
         }
+        if (progress) progress.recordsPushed([record]);
       }
     }
   }
@@ -114,17 +228,21 @@ async function pushRecords(db, device, records) {
 
 // ---- media ----------------------------------------------------------------------------------
 
-async function uploadMedia(db, device, record) {
-  for (const sha of record.missing_media || []) {
+async function uploadMedia(db, device, record, progress) {
+  const files = filesToSend(record, new Map((await getAll(db, "media")).map((m) => [m.sha256, m])));
+  for (const file of files) {
+    const sha = file.sha256;
     const media = await transact(db, "media", "readonly", (s) => promised(s.media.get(sha)));
+    if (media && media.uploaded) continue; // sent meanwhile for another record
     if (!media || !media.data) {
       await saveRecords(db, [{ ...record, state: "rejected", errors: [{ field: "media", rule: "S-MEDIA",
         message: "El archivo ya no está en el teléfono." }] }]);
       return false;
     }
     let answer;
+    progress.fileStarted({ ...file, bytes: media.data.byteLength || file.bytes });
     try {
-      answer = await call(device, "PUT", `/media/${sha}`, { body: media.data, type: media.type });
+      answer = await upload(device, `/media/${sha}`, media.data, media.type, (n) => progress.fileLoading(n));
     } catch (error) {
       if (!(error instanceof HttpError) || error.transient || error.status === 401) throw error;
       // Not referenced: the server lost or never kept the record; send it again first.
@@ -140,16 +258,20 @@ async function uploadMedia(db, device, record) {
         if (done) s.records.put({ ...done, state: "complete", missing_media: [] });
       }
     });
-    announce(device.user_id, "progress");
+    progress.fileDone();
   }
   return true;
 }
 
-async function completeUploads(db, device) {
+async function completeUploads(db, device, progress, pushedNow) {
+  // Acknowledged in an earlier run: ask the server again what it lacks (an identical resend is
+  // harmless), so a file it stored while its answer was lost on the way is not sent again.
+  const stale = (await getAll(db, "records")).filter((r) => r.state === "sent" && !pushedNow.has(r.id));
+  if (stale.length) await pushRecords(db, device, stale);
   const sent = (await getAll(db, "records")).filter((r) => r.state === "sent");
   const uploaded = [];
   for (const record of sent) {
-    if (await uploadMedia(db, device, record)) uploaded.push(record.id);
+    if (await uploadMedia(db, device, record, progress)) uploaded.push(record.id);
   }
   // Ask again about any record the uploads did not complete: the server names what it lacks.
   const still = (await getAll(db, "records")).filter((r) => uploaded.includes(r.id) && r.state === "sent");
@@ -236,10 +358,14 @@ function delayFor(attempts) {
 }
 
 async function runOnce(db, device) {
-  const records = await getAll(db, "records");
-  await pushRecords(db, device, records.filter((r) => r.state === "queued")
-    .sort((a, b) => a.finalized_at.localeCompare(b.finalized_at)));
-  await completeUploads(db, device);
+  const [records, drafts, media] = await Promise.all([
+    getAll(db, "records"), getAll(db, "drafts"), getAll(db, "media")]);
+  const progress = new RunProgress(device.user_id, summarize(records, drafts, media));
+  progress.send("progress");
+  const queued = records.filter((r) => r.state === "queued")
+    .sort((a, b) => a.finalized_at.localeCompare(b.finalized_at));
+  await pushRecords(db, device, queued, progress);
+  await completeUploads(db, device, progress, new Set(queued.map((r) => r.id)));
   await pull(db, device);
   await pruneMedia(db);
 }
@@ -260,7 +386,7 @@ export async function syncUser(userId, { force = false } = {}) {
   if (device.revoked) return "revoked";
   const backoff = await getMeta(db, "backoff", { attempts: 0, next_at: 0 });
   if (!force && Date.now() < backoff.next_at) return "waiting";
-  return withLock(`fieldapp-sync-${userId}`, async () => {
+  return withLock(lockName(userId), async () => {
     announce(userId, "started");
     try {
       await runOnce(db, { ...device, user_id: userId });
@@ -283,11 +409,24 @@ export async function syncUser(userId, { force = false } = {}) {
   });
 }
 
-/** Every user who keeps data on this phone (the service worker's Background Sync). */
-export async function syncAllUsers() {
+/**
+ * Every user who keeps data on this phone (the service worker's Background Sync). A user whose
+ * run fails is tried again after each of `retryDelaysMs` while the event lasts: the browser's own
+ * retry of a failed sync event comes minutes later (Chromium: 5 min, then 15), far too late for a
+ * link that only hiccuped as it came back.
+ */
+export async function syncAllUsers({ retryDelaysMs = [] } = {}) {
   const users = await registeredUsers();
   const results = [];
-  for (const user of users) results.push(await syncUser(user.user_id, { force: true }));
+  for (const user of users) {
+    let result = await syncUser(user.user_id, { force: true });
+    for (const delay of retryDelaysMs) {
+      if (result !== "failed") break;
+      await new Promise((resolve) => { setTimeout(resolve, delay); });
+      result = await syncUser(user.user_id, { force: true });
+    }
+    results.push(result);
+  }
   if (results.includes("failed")) throw new Error("sync failed; the browser will retry");
   return results;
 }

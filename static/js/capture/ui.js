@@ -1,9 +1,13 @@
 // What every capture page shares: the user's context, the service worker, the sync triggers
-// (page load, back online, every minute while open, Background Sync) and the pending line
-// ("3 diligencias y 7 fotos por enviar, 2.1 MB"), formatted for es-MX with Intl.
+// (page load, back online, every minute while open, Background Sync) and the sync status, one
+// state machine shown the same on every page: idle, sending (records and bytes done of the
+// total, the file being uploaded), waiting for the network, retry at HH:MM with its reason;
+// plus what is still to send ("3 diligencias, 7 fotos y 2 firmas por enviar, 2.1 MB") and
+// the records the server refused, with their reasons. Formatted for es-MX with Intl.
 
 import { getAll, getMeta, openUserDb, registerUser } from "./db.js";
-import { CHANNEL, keepEnrollment, requestBackgroundSync, syncUser } from "./sync.js";
+import { isSignature, summarize } from "./outbox.js";
+import { CHANNEL, keepEnrollment, requestBackgroundSync, syncRunning, syncUser } from "./sync.js";
 
 const LOCALE = "es-MX";
 const PERIOD_MS = 60 * 1000;
@@ -32,17 +36,60 @@ export const KIND_LABELS = {
   seizure_extension: "Ampliación de embargo",
 };
 
-/** Where a record stands, for the field user: sent, complete, or what the office decided. */
-export function recordStatus(record) {
+/** "2 fotos y 1 firma": photos and signatures named apart. */
+export function filesText(files) {
+  const photos = files.filter((f) => !isSignature(f.role)).length;
+  const signatures = files.length - photos;
+  const parts = [];
+  if (photos) parts.push(counted(photos, "foto", "fotos"));
+  if (signatures) parts.push(counted(signatures, "firma", "firmas"));
+  return parts.join(" y ");
+}
+
+/** Where a record stands, for the field user: sent, complete, or what the office decided.
+ * `summary` (pendingSummary) gives the files it still has to send, the same count as the
+ * status bar's. */
+export function recordStatus(record, summary = null) {
   const review = record.review && REVIEW_LABELS[record.review.status] ? record.review : null;
   if (review) {
     const text = REVIEW_LABELS[review.status];
-    return { key: review.status, text: review.observations ? `${text}: ${review.observations}` : text };
+    const why = review.status === "rejected" ? review.reason || review.observations : review.observations;
+    return { key: review.status, text: why ? `${text}: ${why}` : text };
   }
   if (record.state === "sent") {
-    return { key: "sent", text: `Enviada; faltan ${counted(record.missing_media.length, "foto", "fotos")}` };
+    const files = summary ? summary.filesOf.get(record.id) || []
+      : (record.payload.media || []).filter((m) => (record.missing_media || []).includes(m.sha256));
+    return { key: "sent", text: files.length ? `Enviada; faltan ${filesText(files)}` : "Enviada; confirmando con el servidor" };
+  }
+  if (record.state === "rejected" || record.state === "conflict") {
+    const why = (record.errors || []).map((e) => e.message).filter(Boolean).join(" ");
+    return { key: record.state, text: why ? `${STATE_LABELS[record.state]}: ${why}` : STATE_LABELS[record.state] };
   }
   return { key: record.state, text: STATE_LABELS[record.state] || record.state };
+}
+
+/** Records the field user must look at first: returned for correction (not yet corrected),
+ * rejected in review, or refused by the server. 0 = most urgent. */
+export function attentionRank(record) {
+  if (record.replaced_by) return null;
+  const review = record.review && record.review.status;
+  if (review === "returned") return 0;
+  if (review === "rejected") return 1;
+  if (record.state === "rejected" || record.state === "conflict") return 2;
+  return null;
+}
+
+/** "1 diligencia devuelta para corrección y 1 rechazada en revisión", or "" when none. */
+export function attentionText(records) {
+  const returned = records.filter((r) => attentionRank(r) === 0).length;
+  const rejected = records.filter((r) => attentionRank(r) === 1).length;
+  const parts = [];
+  if (returned) parts.push(`${counted(returned, "diligencia devuelta", "diligencias devueltas")} para corrección`);
+  if (rejected) {
+    parts.push(returned ? `${counted(rejected, "rechazada", "rechazadas")} en revisión`
+      : `${counted(rejected, "diligencia rechazada", "diligencias rechazadas")} en revisión`);
+  }
+  return parts.join(" y ");
 }
 
 export function readContext() {
@@ -81,36 +128,66 @@ export function fromTemplate(id, fields) {
   return node;
 }
 
-/** What is still on the phone only: records not yet acknowledged and files not yet uploaded. */
+/** What is still on the phone only: records not yet acknowledged and files not yet uploaded
+ * (outbox.js summarize: the one source of every count). */
 export async function pendingSummary(db) {
   const [records, drafts, media] = await Promise.all([
     getAll(db, "records"), getAll(db, "drafts"), getAll(db, "media")]);
-  const waiting = records.filter((r) => r.state === "queued");
-  const open = records.filter((r) => r.state === "queued" || r.state === "sent");
-  const files = new Map();
-  const bytesOf = new Map(media.map((m) => [m.sha256, m]));
-  for (const r of open) {
-    for (const m of r.payload.media) {
-      const stored = bytesOf.get(m.sha256);
-      if (!stored || !stored.uploaded) files.set(m.sha256, m.bytes);
-    }
-  }
-  const recordBytes = waiting.reduce((n, r) => n + JSON.stringify(r.payload).length, 0);
-  return {
-    records: waiting.length,
-    files: files.size,
-    bytes: recordBytes + [...files.values()].reduce((a, b) => a + b, 0),
-    drafts: drafts.length,
-    refused: records.filter((r) => r.state === "rejected" || r.state === "conflict").length,
-  };
+  return summarize(records, drafts, media);
+}
+
+function listed(parts) {
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} y ${parts[parts.length - 1]}` : parts[0];
 }
 
 export function pendingText(s) {
   if (!s.records && !s.files) return "Todo está enviado.";
   const parts = [];
   if (s.records) parts.push(counted(s.records, "diligencia", "diligencias"));
-  if (s.files) parts.push(counted(s.files, "foto", "fotos"));
-  return `${parts.join(" y ")} por enviar, ${formatBytes(s.bytes)}`;
+  if (s.photos) parts.push(counted(s.photos, "foto", "fotos"));
+  if (s.signatures) parts.push(counted(s.signatures, "firma", "firmas"));
+  return `${listed(parts)} por enviar, ${formatBytes(s.bytes)}`;
+}
+
+const percent = new Intl.NumberFormat(LOCALE, { style: "percent", maximumFractionDigits: 0 });
+
+/** "Enviando: 1 de 2 diligencias · foto 45 % (archivo 2 de 3) · 0.9 MB de 2.1 MB". */
+export function sendingText(p) {
+  if (!p) return "Enviando…";
+  const parts = [];
+  if (p.records_total) parts.push(`${p.records_done} de ${counted(p.records_total, "diligencia", "diligencias")}`);
+  if (p.file) {
+    const what = isSignature(p.file.role) ? "firma" : "foto";
+    const share = p.file.bytes ? ` ${percent.format(p.file.loaded / p.file.bytes)}` : "";
+    parts.push(`${what}${share} (archivo ${p.file.index} de ${p.files_total})`);
+  } else if (p.files_total) {
+    parts.push(`${p.files_done} de ${counted(p.files_total, "archivo", "archivos")}`);
+  }
+  if (p.bytes_total) {
+    const done = p.bytes_done + (p.file ? p.file.loaded : 0);
+    parts.push(`${formatBytes(done)} de ${formatBytes(p.bytes_total)}`);
+  }
+  return parts.length ? `Enviando: ${parts.join(" · ")}` : "Enviando…";
+}
+
+const RETRY_REASONS = { network: "no hubo conexión con el servidor" };
+
+/**
+ * The sync state machine: which state the phone is in, from what it knows. One function, so
+ * every page says the same thing. key: not_enrolled | revoked | sending | offline | retry | idle.
+ */
+export function syncState({ device, backoff, sending, online, progress, now = Date.now() }) {
+  if (!device) return { key: "not_enrolled", text: "Este teléfono no está activado para enviar." };
+  if (device.revoked) return { key: "revoked", text: "La oficina dio de baja este teléfono: actívelo de nuevo." };
+  if (sending) return { key: "sending", text: sendingText(progress) };
+  if (!online) return { key: "offline", text: "Sin conexión: se enviará al volver la señal." };
+  if (backoff && backoff.next_at > now) {
+    const error = backoff.last_error || "network";
+    const reason = RETRY_REASONS[error] || `el servidor respondió con un error (${error.replace("HTTP ", "")})`;
+    return { key: "retry", at: backoff.next_at, reason,
+      text: `No se pudo enviar: ${reason}. Nuevo intento a las {hora}.` };
+  }
+  return { key: "idle", text: "" };
 }
 
 async function registerServiceWorker(ctx) {
@@ -142,29 +219,60 @@ class StatusBar {
   constructor(db, ctx) {
     this.db = db;
     this.ctx = ctx;
+    this.bar = document.getElementById("sync-bar");
     this.pending = document.getElementById("sync-pending");
     this.detail = document.getElementById("sync-detail");
-    this.running = false;
+    this.refusedLine = document.getElementById("sync-refused");
+    this.reviewLine = document.getElementById("sync-review");
+    this.running = false; // this page's own run (where Web Locks cannot tell)
+    this.progress = null; // the last progress a runner broadcast
+    this.rendering = Promise.resolve();
   }
 
-  async render() {
+  render() {
+    // One render at a time, in order: a late one never overwrites a newer state.
+    this.rendering = this.rendering.then(() => this.draw(), () => this.draw());
+    return this.rendering;
+  }
+
+  async draw() {
     if (!this.pending) return;
-    const [summary, device, backoff] = await Promise.all([
-      pendingSummary(this.db), getMeta(this.db, "device"), getMeta(this.db, "backoff", {})]);
+    const [summary, device, backoff, locked] = await Promise.all([
+      pendingSummary(this.db), getMeta(this.db, "device"), getMeta(this.db, "backoff", {}),
+      syncRunning(this.ctx.user.id)]);
+    const tz = this.ctx.office.timezone;
+    const sending = locked || this.running;
+    if (!sending) this.progress = null;
+    const state = syncState({ device, backoff, sending, online: navigator.onLine, progress: this.progress });
+    this.bar.dataset.state = state.key;
     this.pending.textContent = pendingText(summary);
     this.pending.classList.toggle("is-clear", !summary.records && !summary.files);
     const notes = [];
-    if (!device) notes.push("Este teléfono no está activado para enviar.");
-    else if (device.revoked) notes.push("La oficina dio de baja este teléfono: actívelo de nuevo.");
-    else if (this.running) notes.push("Enviando…");
-    else if (!navigator.onLine) notes.push("Sin conexión: se enviará al volver la señal.");
-    else if (backoff.next_at > Date.now()) {
-      notes.push(`No se pudo enviar; nuevo intento a las ${formatDateTime(new Date(backoff.next_at).toISOString(),
-        this.ctx.office.timezone, { timeStyle: "short" })}.`);
+    if (state.text) {
+      notes.push(state.key === "retry"
+        ? state.text.replace("{hora}", formatDateTime(new Date(state.at).toISOString(), tz, { timeStyle: "short" }))
+        : state.text);
     }
-    if (backoff.last_ok_at) notes.push(`Última sincronización: ${formatDateTime(backoff.last_ok_at, this.ctx.office.timezone)}.`);
-    if (summary.refused) notes.push(`${counted(summary.refused, "diligencia requiere", "diligencias requieren")} atención.`);
+    if (backoff.last_ok_at && state.key !== "sending") notes.push(`Última sincronización: ${formatDateTime(backoff.last_ok_at, tz)}.`);
     this.detail.textContent = notes.join(" ");
+    if (this.reviewLine) {
+      const text = attentionText(await getAll(this.db, "records"));
+      this.reviewLine.hidden = !text;
+      this.reviewLine.querySelector("a").textContent = text ? `${text}: revíselas primero.` : "";
+    }
+    if (this.refusedLine) {
+      this.refusedLine.hidden = summary.refused === 0;
+      this.refusedLine.textContent = summary.refusedRecords.map((r) => {
+        const what = KIND_LABELS[r.kind] || "Diligencia";
+        return `${what} ${recordStatus(r).text.charAt(0).toLowerCase()}${recordStatus(r).text.slice(1)}.`;
+      }).join(" ");
+    }
+  }
+
+  /** A runner's progress message: redraw only the bar (the lists change at file boundaries). */
+  onProgress(progress) {
+    this.progress = progress;
+    return this.render();
   }
 }
 
@@ -198,7 +306,13 @@ export async function startApp() {
   setInterval(() => sync(false), PERIOD_MS);
   if (typeof BroadcastChannel !== "undefined") {
     new BroadcastChannel(CHANNEL).onmessage = (event) => {
-      if (event.data.user_id === ctx.user.id && event.data.type !== "started") refresh();
+      if (event.data.user_id !== ctx.user.id) return;
+      if (event.data.type === "tick") status.onProgress(event.data.progress);
+      else if (event.data.type === "started") status.render();
+      else {
+        if (event.data.progress) status.progress = event.data.progress;
+        refresh();
+      }
     };
   }
   const button = document.getElementById("sync-now");

@@ -1,4 +1,5 @@
-"""Making SQLite transactions behave for the write paths that use savepoints.
+"""Making SQLite transactions behave for the write paths that use savepoints (base layer: every
+feature that writes with savepoints uses it — diligences, media, seals, sessions, the sync API).
 
 Python's sqlite3 module (legacy transaction control) sends BEGIN only before the first INSERT,
 UPDATE or DELETE. A SAVEPOINT sent before that starts the transaction itself, and releasing it

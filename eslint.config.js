@@ -1,0 +1,21 @@
+// The phone's JavaScript (static/js) and its service worker (templates/capture/sw.js, a Jinja
+// template: its few {{ … }} lines are values the server fills in) under eslint's recommended
+// rules. Run by scripts/test through `npm run --silent` … see scripts/check_phone_code.
+import js from "@eslint/js";
+import globals from "globals";
+
+export default [
+  { ignores: ["static/vendor/**", "node_modules/**", ".venv/**", "test-artifacts/**"] },
+  js.configs.recommended,
+  {
+    files: ["static/js/**/*.js"],
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: "module",
+      globals: { ...globals.browser, ...globals.serviceworker, L: "readonly", jsQR: "readonly" },
+    },
+    rules: {
+      "no-unused-vars": ["error", { args: "after-used", argsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true }],
+    },
+  },
+];

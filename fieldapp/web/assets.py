@@ -1,0 +1,214 @@
+"""Static files as served: content-versioned URLs, cached for a year, compressed with brotli or gzip.
+
+``url_for("static", filename=...)`` builds ``/static/<digest>/<filename>``, where ``digest`` is a
+digest of every file under static/. Such a URL never changes meaning, so it is served with
+``Cache-Control: public, max-age=31536000, immutable``: a repeat visit loads no JS or CSS at
+all, and any change to any static file gives every static URL a new digest (the next page load
+fetches the new files; the service worker precaches the new URLs).
+
+One digest for the whole tree, not one per file: the phone's ES modules import each other by
+relative URL (``./db.js``, ``new URL("../../vendor/…", import.meta.url)``), so they must all live
+under one prefix — per-file digests would need the imports rewritten, or two URLs of one module
+would run as two instances. A deploy that changes one file thus re-downloads the others
+(about 80 KB compressed for the whole phone shell).
+
+Text files (JS, CSS, SVG, JSON) are compressed once per process, on their first request, with
+brotli (quality 11) and gzip (level 9) and kept in memory; each response carries the smallest
+encoding the browser accepts. A digest that is not the current one (a page rendered before a
+deploy, a rolling restart) still gets the current file, with ``no-cache``; the unversioned
+``/static/<filename>`` also still works, with ``no-cache``, for the previous service worker.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import mimetypes
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import brotli
+from flask import Flask, abort, current_app, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from werkzeug.routing import BaseConverter
+from werkzeug.security import safe_join
+from werkzeug.wrappers import Response
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+COMPRESSIBLE_SUFFIXES = frozenset({".js", ".mjs", ".css", ".svg", ".json", ".webmanifest", ".txt", ".map"})
+ENVIRON_KEY = "fieldapp.static_digest"
+ENCODINGS = ("br", "gzip")  # in order of preference when the browser accepts both
+
+
+@dataclass(frozen=True)
+class Encoded:
+    body: bytes
+    encoding: str | None  # None: identity
+
+
+@dataclass
+class StaticTree:
+    """The digest of the static folder and the compressed bodies served from it."""
+
+    folder: Path
+    stamp: tuple[tuple[str, int, int], ...] = ()
+    digest: str = ""
+    bodies: dict[tuple[str, int, int, str | None], Encoded] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def current_digest(self) -> str:
+        stamp = _stamp_of(self.folder)
+        if stamp != self.stamp:
+            with self.lock:
+                if stamp != self.stamp:
+                    self.digest = _digest_of(self.folder, stamp)
+                    self.stamp = stamp
+                    self.bodies.clear()
+        return self.digest
+
+    def encoded(self, path: Path, accepted: frozenset[str]) -> Encoded:
+        """The file's bytes in the best encoding the client accepts (compressed once, kept)."""
+        stat = path.stat()
+        encoding = next((e for e in ENCODINGS if e in accepted), None)
+        if path.suffix not in COMPRESSIBLE_SUFFIXES:
+            encoding = None
+        key = (str(path), stat.st_mtime_ns, stat.st_size, encoding)
+        found = self.bodies.get(key)
+        if found is None:
+            found = Encoded(_compress(path.read_bytes(), encoding), encoding)
+            with self.lock:
+                self.bodies[key] = found
+        return found
+
+
+def _stamp_of(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    entries = []
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            stat = os.stat(os.path.join(root, name))
+            entries.append((os.path.join(root, name), stat.st_mtime_ns, stat.st_size))
+    return tuple(entries)
+
+
+def _digest_of(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> str:
+    digest = hashlib.sha256()
+    for name, _mtime, _size in stamp:
+        digest.update(os.path.relpath(name, folder).encode() + b"\0")
+        digest.update(Path(name).read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def _compress(body: bytes, encoding: str | None) -> bytes:
+    if encoding == "br":
+        return brotli.compress(body, quality=11)
+    if encoding == "gzip":
+        return gzip.compress(body, 9, mtime=0)
+    return body
+
+
+def _accepted_encodings() -> frozenset[str]:
+    return frozenset(
+        part.split(";")[0].strip().lower()
+        for part in request.headers.get("Accept-Encoding", "").split(",")
+        if part.strip() and not part.replace(" ", "").endswith(";q=0")
+    )
+
+
+def static_tree(app: Flask) -> StaticTree:
+    """The tree of the app's static folder (which a test may point elsewhere at run time)."""
+    tree: StaticTree = app.extensions["static_tree"]
+    if app.static_folder is not None and tree.folder != Path(app.static_folder):
+        tree = app.extensions["static_tree"] = StaticTree(folder=Path(app.static_folder))
+    return tree
+
+
+def static_digest() -> str:
+    """The current digest; checked once per request (a stat of each static file), so an edited
+    file gets its new URL on the next page without a restart."""
+    if not has_request_context():
+        return static_tree(current_app).current_digest()
+    # Kept in the request's environ, not in `g`: `g` belongs to the app context, which can
+    # outlive one request (a test's, a CLI command's).
+    environ = request.environ
+    if ENVIRON_KEY not in environ:
+        environ[ENVIRON_KEY] = static_tree(current_app).current_digest()
+    return str(environ[ENVIRON_KEY])
+
+
+def serve_static(filename: str, digest: str | None = None) -> Response:
+    tree = static_tree(current_app)
+    resolved = safe_join(str(tree.folder), filename)
+    if resolved is None or not os.path.isfile(resolved):
+        abort(404)
+    path = Path(resolved)
+    encoded = tree.encoded(path, _accepted_encodings())
+    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if mimetype.startswith("text/") or mimetype in ("application/javascript", "application/json"):
+        mimetype += "; charset=utf-8"
+    versioned = digest is not None and digest == tree.current_digest()
+    response = Response(encoded.body, content_type=mimetype)
+    response.headers["Cache-Control"] = IMMUTABLE if versioned else REVALIDATE
+    if path.suffix in COMPRESSIBLE_SUFFIXES:
+        response.headers["Vary"] = "Accept-Encoding"
+    if encoded.encoding is not None:
+        response.headers["Content-Encoding"] = encoded.encoding
+    response.set_etag(f"{tree.current_digest()}-{hashlib.sha1(filename.encode()).hexdigest()[:8]}"
+                      f"-{encoded.encoding or 'identity'}")
+    return response.make_conditional(request)
+
+
+def compress_public_response(response: Response) -> Response:
+    """Compresses a generated answer that holds no secret (the service worker script) in the
+    encoding the client accepts: brotli at a fast quality, else gzip. Pages are left alone:
+    they carry a CSRF token and echo what the user typed, which compression would expose to a
+    BREACH-style attack."""
+    encoding = next((e for e in ENCODINGS if e in _accepted_encodings()), None)
+    response.vary.add("Accept-Encoding")
+    if encoding is None or response.direct_passthrough or "Content-Encoding" in response.headers:
+        return response
+    body = response.get_data()
+    fast = brotli.compress(body, quality=5) if encoding == "br" else gzip.compress(body, 6, mtime=0)
+    response.set_data(fast)
+    response.headers["Content-Encoding"] = encoding
+    return response
+
+
+class StaticAwareSessionInterface(SecureCookieSessionInterface):
+    """A static response carries no session cookie: it may be cached by a shared proxy
+    (``public``), and a cookie refreshed there would be handed to whoever asks next."""
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        if has_request_context() and request.endpoint == "static":
+            return False
+        return super().should_set_cookie(app, session)
+
+
+class DigestConverter(BaseConverter):
+    """Exactly a digest, so `/static/js/…` can never be read as digest "js"."""
+
+    regex = "[0-9a-f]{12}"
+
+
+def _add_digest(endpoint: str | None, values: dict[str, Any]) -> None:
+    if endpoint == "static" and "digest" not in values:
+        values["digest"] = static_digest()
+
+
+def init_app(app: Flask) -> None:
+    """Serves static/ through `serve_static`: Flask's own static rule stays (unversioned, no-cache)
+    and a versioned rule joins it under the same endpoint, which `url_for` prefers (it has more
+    arguments) once `_add_digest` supplies the digest."""
+    if app.static_folder is None:
+        return
+    app.extensions["static_tree"] = StaticTree(folder=Path(app.static_folder))
+    app.url_map.converters["digest"] = DigestConverter
+    app.view_functions["static"] = serve_static
+    app.add_url_rule(f"{app.static_url_path}/<digest:digest>/<path:filename>", endpoint="static",
+                     view_func=serve_static)
+    app.url_defaults(_add_digest)
+    app.session_interface = StaticAwareSessionInterface()

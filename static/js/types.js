@@ -1,0 +1,115 @@
+// @ts-check
+// The shapes the phone's code passes around, for `tsc --checkJs` (scripts/check_phone_code).
+// Types only: importing this module at run time gives nothing. Their Python twins are named so
+// a change on one side is made on the other.
+
+/**
+ * One finding of the legal checks (static/js/legal.js checkDiligence; fieldapp/legal/checks.py
+ * Finding): an error blocks finalizing, a warning asks for a reason.
+ * @typedef {object} Finding
+ * @property {string} rule_id e.g. "R-NOT-3"
+ * @property {"error" | "warning"} severity
+ * @property {string} message in Spanish, shown to the field user
+ * @property {string | null} field the form field it is about, if any
+ */
+
+/**
+ * A bracket of the enforcement-cost table (R-PAE-3), amounts as decimal strings.
+ * @typedef {object} CostBracket
+ * @property {string} valid_from
+ * @property {string | null} valid_to
+ * @property {string} minimum
+ * @property {string} maximum
+ * @property {string} rate
+ * @property {string} note
+ */
+
+/**
+ * The office's legal pack the phone judges offline with (fieldapp/legal/pack.py field_pack).
+ * @typedef {object} LegalPack
+ * @property {number} version
+ * @property {string} tz IANA time zone of the office
+ * @property {{start: string, end: string}} business_hours "HH:MM"
+ * @property {{start: string, end: string}} window the dates the pack's calendar covers
+ * @property {{date: string, reason: string}[]} non_business_days
+ * @property {CostBracket[]} cost_table
+ * @property {string} cost_base
+ * @property {number} follow_up_tolerance_minutes
+ * @property {string} friday_rule
+ * @property {number} photo_long_edge
+ * @property {Record<string, object>} item_categories
+ * @property {Record<string, string>} messages rule id → message
+ * @property {Record<string, string>} labels
+ * @property {Record<string, string>} address_origin_labels
+ * @property {string[]} open_points
+ * @property {string} digest SHA-256 of the pack without its digest
+ */
+
+/**
+ * A photo or signature kept on the phone for a draft.
+ * @typedef {object} DraftPhoto
+ * @property {string} role a media role of the facts contract ("facade", "signature", …)
+ * @property {string} sha256
+ * @property {number} bytes
+ * @property {string} type "image/jpeg" | "image/png" | "image/webp"
+ */
+
+/**
+ * A GPS fix as the protocol carries it.
+ * @typedef {object} GpsFix
+ * @property {number} latitude
+ * @property {number} longitude
+ * @property {number} accuracy_m
+ * @property {string} fix_at ISO instant
+ */
+
+/**
+ * A diligence being captured (IndexedDB store "drafts").
+ * @typedef {object} Draft
+ * @property {string} id UUID, the record's id once finalized
+ * @property {number} assignment_id
+ * @property {object} assignment the worklist entry as pulled
+ * @property {Record<string, any>} values form field name → value
+ * @property {Record<string, string>} entered_at form field name → ISO time it was entered
+ * @property {string} arrived_at
+ * @property {string | null} started_at
+ * @property {string} [finished_at] a correction keeps when the corrected diligence ended
+ * @property {GpsFix | null} gps
+ * @property {DraftPhoto[]} photos
+ * @property {Record<string, string>} warning_reasons rule id → the field user's reason
+ * @property {string | null} replaces the record a correction replaces
+ * @property {string} created_at
+ * @property {string} updated_at
+ */
+
+/**
+ * The push record of docs/sync-protocol.md (sync/protocol.py parse_record).
+ * @typedef {object} PushRecord
+ * @property {string} id
+ * @property {string} kind
+ * @property {number} assignment_id
+ * @property {string} captured_at
+ * @property {GpsFix | null} gps
+ * @property {Record<string, any>} facts fieldapp/legal/facts.py DiligenceFacts
+ * @property {{sha256: string, bytes: number, type: string, role: string}[]} media
+ * @property {string | null} previous_hash
+ * @property {string | null} replaces
+ * @property {Record<string, string>} warning_reasons
+ * @property {string | null} legal_pack_digest
+ * @property {string} [content_hash]
+ */
+
+/**
+ * The server's answer for one record of a push (sync/push.py result_dict).
+ * @typedef {object} PushResult
+ * @property {string | null} id
+ * @property {"accepted" | "duplicate" | "conflict" | "rejected"} status
+ * @property {number} [version]
+ * @property {string | null} [replaces]
+ * @property {boolean} [complete]
+ * @property {string[]} [missing_media]
+ * @property {{code: string, message: string, http_status: number}} [error]
+ * @property {{field: string, rule: string, message: string}[]} [errors]
+ */
+
+export {};
