@@ -23,9 +23,13 @@ def _staging_folders() -> set[str]:
 
 
 @pytest.fixture
-def restore_into_new_install(new_install, tmp_path):  # type: ignore[no-untyped-def]
+def restore_into_new_install(new_install, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     """Restores in-process into a brand-new install and returns (install, outcome), where the
     outcome is the exception raised, if any; checks the staging folder was cleaned up."""
+    # A temporary folder of this test's own: another suite on the machine restores too.
+    private_temp = tmp_path / "temp"
+    private_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_temp))
 
     def restore(archive: Path):  # type: ignore[no-untyped-def]
         target = new_install()

@@ -21,3 +21,12 @@ def test_autogenerate_finds_no_difference_between_models_and_migrations(app):
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_an_upgrade_leaves_the_app_logger_enabled(app):
+    # `fieldapp demo` and deploys upgrade at start-up: errors must still reach the log after it.
+    from flask_migrate import upgrade
+
+    app.logger.error("before the upgrade")  # the logger exists when the upgrade configures logging
+    upgrade()
+    assert not app.logger.disabled

@@ -370,16 +370,22 @@ async function runOnce(db, device) {
   await pruneMedia(db);
 }
 
-async function withLock(name, fn) {
+/** Runs fn holding the user's sync lock. Without `queue`, gives up ("busy") when another run
+ * holds it; with it, waits for that run to end and then runs. */
+async function withLock(name, fn, queue = false) {
   if (!(typeof navigator !== "undefined" && navigator.locks)) return fn();
+  if (queue) return navigator.locks.request(name, fn);
   return navigator.locks.request(name, { ifAvailable: true }, (lock) => (lock ? fn() : "busy"));
 }
 
 /**
  * One sync of one user's phone data. Resolves to "done", "busy", "waiting" (backoff),
- * "not_enrolled", "revoked" or "failed".
+ * "not_enrolled", "revoked" or "failed". `queue`: when another run (the service worker's) holds
+ * the lock, wait and run after it instead of answering "busy" — a page that has just seen the
+ * network come back must not be left showing that run's failure (its link may have come back a
+ * moment later than the page's).
  */
-export async function syncUser(userId, { force = false } = {}) {
+export async function syncUser(userId, { force = false, queue = false } = {}) {
   const db = await openUserDb(userId);
   const device = await getMeta(db, "device");
   if (!device) return "not_enrolled";
@@ -406,7 +412,7 @@ export async function syncUser(userId, { force = false } = {}) {
     } finally {
       announce(userId, "finished");
     }
-  });
+  }, queue);
 }
 
 /**

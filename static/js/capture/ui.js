@@ -292,7 +292,8 @@ export async function startApp() {
   const sync = async (force = false) => {
     status.running = true;
     await status.render();
-    const result = await syncUser(ctx.user.id, { force });
+    // A forced run (the network came back, "Enviar ahora") waits for a run already going.
+    const result = await syncUser(ctx.user.id, { force, queue: force });
     status.running = false;
     await refresh();
     if (result === "failed") requestBackgroundSync();
