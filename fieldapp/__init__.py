@@ -89,8 +89,9 @@ def _register_device_blueprints(app: Flask) -> None:
 
 def _register_web_hooks(app: Flask) -> None:
     from fieldapp.auth import access
-    from fieldapp.web import assets, errors, proxy, security, templating
+    from fieldapp.web import assets, errors, lifecycle, proxy, security, templating
 
+    lifecycle.init_app(app)
     assets.init_app(app)
     proxy.init_app(app)
     access.init_app(app)

@@ -2,7 +2,7 @@
 
 Every import counts, module level or inside a function: a late import is still a dependency.
 
-  base          fieldapp.config, extensions, db_types, transactions  (no feature)
+  base          fieldapp.config, errors, extensions, db_types, transactions  (no feature)
   legal engine  the pure rules (fieldapp.legal.calendar, checks, …): no flask, no database,
                 nothing of fieldapp but the engine itself; the phone runs the same rules
   web           request plumbing and formats shared by every feature: base and the legal
@@ -24,7 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-BASE = {"fieldapp.config", "fieldapp.extensions", "fieldapp.db_types", "fieldapp.transactions"}
+BASE = {"fieldapp.config", "fieldapp.errors", "fieldapp.extensions", "fieldapp.db_types",
+        "fieldapp.transactions"}
 ENGINE = {f"fieldapp.legal.{name}" for name in (
     "calendar", "checks", "costs", "deadlines", "facts", "goods", "labels", "limits",
     "messages", "pack")}

@@ -52,6 +52,7 @@ from fieldapp.diligences.records import (
     parse_timestamp,
     record_id_of,
 )
+from fieldapp.errors import DomainError
 
 __all__ = [
     "ID_CONFLICT", "S_ASSIGNMENT", "S_FACTS", "S_FORMAT", "S_HASH", "S_KIND", "S_MEDIA",
@@ -72,11 +73,13 @@ class BatchIn:
     records: list[Any]  # raw, each validated on its own so one bad record blocks no other
 
 
-class BatchInvalid(ValueError):
+class BatchInvalid(DomainError):
+    """A push whose envelope is not the protocol's; the message names the member at fault."""
+
+    code = "invalid_batch"
+
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        super().__init__(f"{field}: {message}" if field else message, field=field or None)
 
 
 def parse_batch(raw: Any, max_records: int) -> BatchIn:

@@ -2,7 +2,9 @@
 
 Phones authenticate with a bearer token, never a cookie, so the blueprint is exempt from CSRF
 protection (a cross-site page cannot make a browser attach a bearer token). Every error is JSON
-with a stable code (fieldapp.web.errors)."""
+with a stable code (fieldapp.web.errors). The views commit nothing themselves: a write is
+committed once it answered with a success, rolled back otherwise (fieldapp/web/lifecycle.py);
+the login throttle's bookkeeping is the one thing kept from a refused enrollment."""
 
 from __future__ import annotations
 
@@ -21,7 +23,6 @@ from fieldapp.db_types import utcnow
 from fieldapp.devices import feed
 from fieldapp.devices.models import Device
 from fieldapp.devices.services import (
-    DeviceError,
     device_for_token,
     enroll_device,
     note_seen,
@@ -29,11 +30,12 @@ from fieldapp.devices.services import (
     revoke_device,
 )
 from fieldapp.diligences.services import expected_media_type, media_arrived
+from fieldapp.errors import DomainError
 from fieldapp.extensions import csrf, db
-from fieldapp.media.services import MediaError, max_bytes, store_media
-from fieldapp.web.errors import error_response
+from fieldapp.media.services import max_bytes, store_media
+from fieldapp.web.errors import error_response, handle_domain_error
 from sync.openapi import openapi_document
-from sync.protocol import SHA256_RE, BatchInvalid, CanonicalError, loads
+from sync.protocol import SHA256_RE, CanonicalError, loads
 from sync.pull import InvalidCursor, begin_snapshot, build_pull, parse_cursor
 from sync.push import push_batch
 
@@ -43,7 +45,6 @@ MIN_GZIP_BYTES = 1024
 MAX_JSON_BYTES = 8 * 1024 * 1024  # a push body, after gunzip
 MAX_MEMBER_LENGTH = 200
 USERNAME_LENGTH = User.__table__.c.username.type.length
-LINK_ERRORS = {"link_unknown": 404, "link_used": 410, "link_expired": 410}
 
 
 @bp.record_once
@@ -52,16 +53,17 @@ def _setup(state: Any) -> None:
     csrf.exempt(bp)
 
 
-class ApiError(Exception):
+class ApiError(DomainError):
+    """A request the API refuses before any rule is asked (token, body, encoding, size)."""
+
     def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        super().__init__(message, code=code, status=status)
 
 
-@bp.errorhandler(ApiError)
-def _api_error(exc: ApiError) -> Response:
-    db.session.rollback()
-    response = error_response(exc.status, exc.code, exc.message)
+@bp.errorhandler(DomainError)
+def _refused(exc: DomainError) -> Response:
+    """Every refusal as JSON (fieldapp.web.errors); a bad token also says how to authenticate."""
+    response = handle_domain_error(exc)
     if exc.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="fieldapp", error="invalid_token"'
     return response
@@ -144,22 +146,17 @@ def enroll_with_password() -> Response:
     try:
         attempt = charge_login_attempt(username, request.remote_addr or "?")
     except LoginThrottled:
-        db.session.commit()
+        db.session.commit()  # kept although refused: the throttle's own bookkeeping
         response = error_response(429, "too_many_attempts",
                                   "Demasiados intentos fallidos. Espere 15 minutos.")
         response.headers["Retry-After"] = str(current_app.config["LOGIN_THROTTLE_WINDOW_SECONDS"])
         return response
-    db.session.commit()  # the attempt counts before its password is checked
+    db.session.commit()  # kept whatever follows: the attempt counts before its password is checked
     result = check_login_attempt(attempt, password)
+    db.session.commit()  # kept whatever follows: a failed attempt counts towards the throttle
     if result.user is None:
-        db.session.commit()  # the failed attempt counts towards the throttle
         raise ApiError(401, "invalid_credentials", "Usuario o contraseña incorrectos.")
-    try:
-        enrollment = enroll_device(result.user, name, via="password")
-    except DeviceError as exc:
-        db.session.commit()
-        raise ApiError(403 if exc.code == "not_field_user" else 422, exc.code, exc.message) from None
-    db.session.commit()
+    enrollment = enroll_device(result.user, name, via="password")
     return _enrolled(enrollment.device, enrollment.token)
 
 
@@ -167,11 +164,7 @@ def enroll_with_password() -> Response:
 @public
 def enroll_with_link(code: str) -> Response:
     (name,) = _string_members(_json_body(), "device_name")
-    try:
-        enrollment = redeem_enrollment_link(code, name)
-    except DeviceError as exc:
-        raise ApiError(LINK_ERRORS.get(exc.code, 422), exc.code, exc.message) from None
-    db.session.commit()
+    enrollment = redeem_enrollment_link(code, name)
     return _enrolled(enrollment.device, enrollment.token)
 
 
@@ -181,7 +174,6 @@ def revoke_current() -> Response:
     """The phone gives up its own token (logout on a shared phone)."""
     me = _bearer_device()
     revoke_device(me, actor=me.user)
-    db.session.commit()
     return Response(status=204)
 
 
@@ -209,13 +201,8 @@ def push() -> Response:
     me = _bearer_device()
     body = _json_body()
     received_at = utcnow()
-    try:
-        payload = push_batch(me, body, received_at)
-    except BatchInvalid as exc:
-        raise ApiError(422, "invalid_batch", f"{exc.field}: {exc.message}" if exc.field
-                       else exc.message) from None
+    payload = push_batch(me, body, received_at)
     note_seen(me, request.remote_addr, received_at)
-    db.session.commit()
     return _json_response(payload)
 
 
@@ -233,13 +220,10 @@ def put_media(sha256: str) -> Response:
         raise ApiError(409, "media_not_referenced",
                        "Ningún registro enviado menciona este archivo: envíe primero el registro.")
     data = request.stream.read(limit + 1)
-    try:
-        blob, created = store_media(sha256, data, expected_type=expected, device_id=me.id)
-    except MediaError as exc:
-        raise ApiError(exc.status, exc.code, exc.message) from None
+    blob, created = store_media(sha256, data, expected_type=expected, device_id=me.id)
+    # Read before the commit (fieldapp/web/lifecycle.py): a committed row would be loaded again.
     answer = {"sha256": blob.sha256, "stored": created, "bytes": blob.bytes,
               "content_type": blob.content_type, "completed_records": media_arrived(sha256)}
-    db.session.commit()  # read before: a committed row would be loaded again to be read
     return _json_response(answer, 201 if created else 200)
 
 

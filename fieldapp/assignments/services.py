@@ -13,14 +13,18 @@ from sqlalchemy.orm import joinedload, selectinload
 from fieldapp.assignments.models import OPEN_STATUSES, Assignment
 from fieldapp.audit.services import record
 from fieldapp.auth.models import FIELD_ROLES, User
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.legal.services import assignment_refusals
 from fieldapp.portfolio.models import Address, Document
 from fieldapp.portfolio.services import stops_field_work
 
 
-class AssignmentError(ValueError):
+class AssignmentError(DomainError):
     """The assignment cannot be made; the message is for the office head (Spanish)."""
+
+    code = "assignment_refused"
+    status = 409
 
 
 @dataclass(frozen=True)

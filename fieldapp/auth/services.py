@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from fieldapp.audit.services import record
 from fieldapp.auth.models import FIELD_ROLES, ROLES, AuthSession, CredentialRecord, LoginAttempt, User
 from fieldapp.db_types import utcnow
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.offices.models import Office, Sector
 from fieldapp.transactions import begin_write_transaction
@@ -32,8 +33,11 @@ class LoginThrottled(Exception):
     """Too many failed attempts recently for this user name or address."""
 
 
-class UserError(ValueError):
+class UserError(DomainError):
     """A user could not be created or changed; the message is for the person (Spanish)."""
+
+    code = "user_invalid"
+    status = 422
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from fieldapp.auth.models import User
 from fieldapp.credits.models import CreditFlag, CreditNotification
 from fieldapp.db_types import utcnow
 from fieldapp.diligences.models import Diligence
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.legal.messages import fmt_date
 from fieldapp.legal.services import notification_dates
@@ -36,8 +37,11 @@ ENFORCEMENT_DILIGENCE_KINDS = ("payment_demand", "seizure", "seizure_extension")
 RECOMPUTABLE_STATUSES = ("issued", "to_notify", "notified")
 
 
-class CreditFlagError(ValueError):
+class CreditFlagError(DomainError):
     """A flag resolution that cannot be made; the message is for the office head (Spanish)."""
+
+    code = "flag_refused"
+    status = 409
 
 
 def valid_notifications(credit: Credit) -> list[CreditNotification]:

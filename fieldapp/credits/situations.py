@@ -29,6 +29,7 @@ from fieldapp.credits.models import (
     CreditSituation,
 )
 from fieldapp.db_types import utcnow
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.legal.deadlines import clarification_answer_deadline
 from fieldapp.legal.limits import MONEY_MAX
@@ -47,8 +48,11 @@ FINAL_STATUS_OF = {"payment": "paid", "cancellation": "cancelled"}
 SITUATION_SOURCE = "credit_situation"
 
 
-class SituationError(ValueError):
+class SituationError(DomainError):
     """A situation that cannot be recorded; the message is for the office (Spanish)."""
+
+    code = "situation_invalid"
+    status = 422
 
 
 @dataclass(frozen=True)

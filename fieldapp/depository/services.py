@@ -26,6 +26,7 @@ from fieldapp.depository.models import (
     InventoryScan,
 )
 from fieldapp.diligences.models import Diligence
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.legal.facts import DiligenceFacts
 from fieldapp.seals.codes import normalise, split_codes
@@ -34,8 +35,11 @@ from fieldapp.seals.models import Seal
 MANUAL_STATES = ("moved", "received", "released")  # what an office user records by hand
 
 
-class CustodyError(ValueError):
+class CustodyError(DomainError):
     """A custody step that cannot be taken; the message is for the user (Spanish)."""
+
+    code = "custody_refused"
+    status = 409
 
 
 # Opening custody: from the write path (fieldapp.seals.services.register_seals_of) -----------

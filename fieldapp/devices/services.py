@@ -20,6 +20,7 @@ from fieldapp.audit.services import record
 from fieldapp.auth.models import User
 from fieldapp.db_types import utcnow
 from fieldapp.devices.models import Device, EnrollmentLink
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 
 ENROLLMENT_LINK_MINUTES = 15
@@ -27,13 +28,14 @@ LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 MAX_NAME_LENGTH = 80
 
 
-class DeviceError(ValueError):
+class DeviceError(DomainError):
     """A phone cannot be enrolled; ``code`` is stable, the message is for the person (Spanish)."""
 
+    STATUS_OF_CODE = {"not_field_user": 403, "other_office": 403, "link_unknown": 404,
+                      "link_used": 410, "link_expired": 410}
+
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(message, code=code, status=self.STATUS_OF_CODE.get(code, 422))
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from fieldapp.diligences.records import (
     content_hash,
     format_timestamp,
 )
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.legal.checks import CheckParams, Finding, check_diligence
 from fieldapp.legal.facts import NOTIFIER_KINDS, DiligenceFacts, FactsError
@@ -85,8 +86,11 @@ def decisions_open(diligence: Diligence) -> tuple[str, ...]:
 DIRECT_CREDIT_SOURCE = "diligence"
 
 
-class ReviewError(ValueError):
+class ReviewError(DomainError):
     """A review decision that cannot be made; the message is for the office head (Spanish)."""
+
+    code = "review_refused"
+    status = 409
 
 
 @dataclass(frozen=True)

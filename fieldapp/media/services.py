@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from fieldapp.db_types import utcnow
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.media import storage
 from fieldapp.media.models import MediaBlob
@@ -32,14 +33,11 @@ THUMBNAIL_EDGE = 320
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
-class MediaError(Exception):
+class MediaError(DomainError):
     """A file refused; ``status`` is the HTTP status, ``code`` stable, ``message`` Spanish."""
 
     def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
+        super().__init__(message, code=code, status=status)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from fieldapp.audit.services import record
 from fieldapp.db_types import utcnow
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.offices.models import SECTOR_KINDS, Office, Sector
 
@@ -36,8 +37,11 @@ def office_today(office: Office) -> date:
 MAX_BOUNDARY_POINTS = 500
 
 
-class OfficeError(ValueError):
+class OfficeError(DomainError):
     """An office or sector could not be saved; the message is for the person (Spanish)."""
+
+    code = "office_invalid"
+    status = 422
 
 
 def _check_timezone(timezone: str) -> str:

@@ -39,6 +39,7 @@ from fieldapp.assignments.services import overdue
 from fieldapp.auth.models import User
 from fieldapp.db_types import utcnow
 from fieldapp.diligences.models import DILIGENCE_KINDS, Diligence
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.legal.deadlines import prescription_date
 from fieldapp.legal.services import DeadlineRow, calendar_for, deadline_rows
@@ -80,8 +81,11 @@ PERSONAL_CAPACITIES = ("addressee", "legal_representative")
 INTERRUPTING_KINDS = ("notification", "payment_demand", "seizure", "seizure_extension")
 
 
-class ReportError(ValueError):
+class ReportError(DomainError):
     """A report parameter that cannot be understood; the message is for people (Spanish)."""
+
+    code = "report_invalid"
+    status = 422
 
 
 def outcome_of(kind: str, facts: dict[str, Any]) -> str:

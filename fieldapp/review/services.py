@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from fieldapp.auth.models import FIELD_ROLES, User
 from fieldapp.diligences.models import DILIGENCE_KINDS, REVIEW_STATES, Diligence
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.offices.models import Office, Sector
 from fieldapp.portfolio.models import Address, Debtor, Document
@@ -54,8 +55,11 @@ FINDINGS = {
 }
 
 
-class FilterError(ValueError):
+class FilterError(DomainError):
     """A filter value that cannot be understood; the message is for the office head."""
+
+    code = "filter_invalid"
+    status = 422
 
 
 def outcome_of(diligence: Diligence) -> str:

@@ -23,6 +23,7 @@ from fieldapp.auth.models import User
 from fieldapp.db_types import utcnow
 from fieldapp.depository.services import take_into_custody
 from fieldapp.diligences.models import Diligence
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.legal.facts import DiligenceFacts
 from fieldapp.offices.models import Office
@@ -40,8 +41,11 @@ MAX_SHEET = 240  # ten pages of 24 labels
 EXECUTOR_ROLE = "executor"
 
 
-class SealError(ValueError):
+class SealError(DomainError):
     """A request about seals that cannot be done; the message is for the user (Spanish)."""
+
+    code = "seal_refused"
+    status = 409
 
 
 # Issuing and assigning -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from fieldapp.errors import DomainError
 from fieldapp.web.htmx import message_fragment, wants_fragment
 
 MESSAGES = {
@@ -54,12 +55,14 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(status: int, code: str | None = None, message: str | None = None) -> Response:
+def error_response(status: int, code: str | None = None, message: str | None = None,
+                   field: str | None = None) -> Response:
     default_code, default_message = MESSAGES.get(status, ("error", "Error."))
     code, message = code or default_code, message or default_message
     rid = request_id() if status >= 500 else None
     if wants_json():
-        body = {"code": code, "message": message, **({"request_id": rid} if rid else {})}
+        body = {"code": code, "message": message, **({"field": field} if field else {}),
+                **({"request_id": rid} if rid else {})}
         response = jsonify(error=body)
     elif wants_fragment():
         return message_fragment(status, render_template(
@@ -81,6 +84,12 @@ def handle_http_exception(exc: HTTPException) -> Response:
     return error_response(status)
 
 
+def handle_domain_error(exc: DomainError) -> Response:
+    """A refusal a view let go: its status, code and Spanish message, as JSON, an htmx message
+    or a page (the transaction is rolled back by fieldapp/web/lifecycle.py)."""
+    return error_response(exc.status, exc.code, exc.message, exc.field)
+
+
 def handle_unexpected(exc: Exception) -> Response:
     from fieldapp.extensions import db
 
@@ -100,6 +109,7 @@ def _send_request_id(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DomainError, handle_domain_error)
     app.after_request(_send_request_id)
     # Tests see a view's exception as raised (with its traceback), unless they ask for the
     # production behaviour.

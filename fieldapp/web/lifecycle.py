@@ -1,0 +1,39 @@
+"""One request lifecycle: the one place a request's database work is committed or rolled back.
+
+A request that changes something (POST, PUT, PATCH, DELETE) is committed once, after its view
+answered with a success (1xx–3xx), and rolled back when it answered with an error (4xx, 5xx) —
+a refused form, a ``DomainError`` let go by the view, an unexpected exception. Views and
+services therefore never commit or roll back on their own; the few that must keep something of
+a failed request (a failed login attempt counts towards the throttle) commit it themselves and
+say why. A read (GET, HEAD) commits nothing: whatever it touched is dropped when the session is
+removed at the end of the request.
+
+A commit that fails (a constraint the database enforces) raises here, before the response
+leaves: the client gets the error page or JSON with the request id, never a success for work
+that was not saved.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from werkzeug.wrappers import Response
+
+from fieldapp.extensions import db
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def commit_or_roll_back(response: Response) -> Response:
+    if request.method not in WRITE_METHODS:
+        return response
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
+
+
+def init_app(app: Flask) -> None:
+    # Registered first, so it runs last among the after-request hooks (Flask runs them in
+    # reverse): every other hook's work on the session is part of the same commit.
+    app.after_request_funcs.setdefault(None, []).insert(0, commit_or_roll_back)
