@@ -10,7 +10,6 @@ from fieldapp.admin.forms import CredentialForm, EditUserForm, ResetPasswordForm
 from fieldapp.auth.access import allow, signed_in_user
 from fieldapp.auth.models import User
 from fieldapp.auth.services import (
-    UserError,
     clear_login_throttle,
     create_user,
     credential_history,
@@ -91,14 +90,11 @@ def user(user_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _user_page(target, 422, edit=form)
     sector = db.session.get(Sector, int(form.sector.data)) if form.sector.data else None
-    try:
+    with form.taking_refusals():
         update_user(target, full_name=form.full_name.data or "", role=form.role.data or "",
                     sector=sector, actor=signed_in_user())
-    except UserError as exc:
-        db.session.rollback()
-        form.form_errors.append(str(exc))
-        return _user_page(get_in_office_or_404(User, user_id), 422, edit=form)
-    db.session.commit()
+    if form.refused:
+        return _user_page(target, 422, edit=form)
     flash(f"Datos de {target.username} guardados.", "success")
     return redirect(url_for("admin.user", user_id=target.id))
 
@@ -110,15 +106,12 @@ def renew_user_credential(user_id: int) -> Response | tuple[str, int]:
     form = CredentialForm()
     if not form.validate_on_submit():
         return _user_page(target, 422, credential=form)
-    try:
+    with form.taking_refusals():
         renew_credential(target, number=form.number.data or "", issued_on=form.issued_on.data,
                          valid_until=form.valid_until.data, issuer=form.issuer.data or "",
                          legal_basis=form.legal_basis.data, actor=signed_in_user())
-    except UserError as exc:
-        db.session.rollback()
-        form.form_errors.append(str(exc))
-        return _user_page(get_in_office_or_404(User, user_id), 422, credential=form)
-    db.session.commit()
+    if form.refused:
+        return _user_page(target, 422, credential=form)
     flash(f"Credencial {target.credential_number} registrada. Los teléfonos de "
           f"{target.username} la reciben en su próxima sincronización.", "success")
     return redirect(url_for("admin.user", user_id=target.id))
@@ -129,13 +122,7 @@ def renew_user_credential(user_id: int) -> Response | tuple[str, int]:
 def set_user_active(user_id: int) -> Response | tuple[str, int]:
     target = get_in_office_or_404(User, user_id)
     active = request.form.get("active") == "1"
-    try:
-        set_active(target, active, actor=signed_in_user())
-    except UserError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("admin.user", user_id=user_id))
-    db.session.commit()
+    set_active(target, active, actor=signed_in_user())  # a refusal comes back to the page
     flash(f"{target.username} reactivado." if active else
           f"{target.username} desactivado: sus sesiones y teléfonos dejan de funcionar.", "success")
     return redirect(url_for("admin.user", user_id=target.id))
@@ -148,13 +135,10 @@ def reset_user_password(user_id: int) -> Response | tuple[str, int]:
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         return _user_page(target, 422, reset=form)
-    try:
+    with form.taking_refusals():
         reset_password(target, form.password.data or "", actor=signed_in_user())
-    except UserError as exc:
-        db.session.rollback()
-        form.form_errors.append(str(exc))
-        return _user_page(get_in_office_or_404(User, user_id), 422, reset=form)
-    db.session.commit()
+    if form.refused:
+        return _user_page(target, 422, reset=form)
     flash(f"Contraseña de {target.username} restablecida: deberá cambiarla al entrar.", "success")
     return redirect(url_for("admin.user", user_id=target.id))
 
@@ -164,7 +148,6 @@ def reset_user_password(user_id: int) -> Response | tuple[str, int]:
 def unlock_user(user_id: int) -> Response:
     target = get_in_office_or_404(User, user_id)
     clear_login_throttle(target, actor=signed_in_user())
-    db.session.commit()
     flash(f"{target.username} puede volver a intentar entrar.", "success")
     return redirect(url_for("admin.user", user_id=target.id))
 
@@ -175,7 +158,7 @@ def new_user() -> Response | str | tuple[str, int]:
     me = signed_in_user()
     form = UserForm()
     if form.validate_on_submit():
-        try:
+        with form.taking_refusals():
             user = create_user(
                 office=me.office, username=form.username.data or "",
                 full_name=form.full_name.data or "", role=form.role.data or "",
@@ -186,11 +169,8 @@ def new_user() -> Response | str | tuple[str, int]:
                 credential_issuer=form.credential_issuer.data or None,
                 credential_legal_basis=form.credential_legal_basis.data or None,
             )
-        except UserError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
+        if form.refused:
             return render_template("admin/user_form.html", form=form), 422
-        db.session.commit()
         flash(f"Usuario {user.username} creado.", "success")
         return redirect(url_for("admin.users"))
     status = 422 if form.is_submitted() else 200

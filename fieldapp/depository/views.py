@@ -11,7 +11,6 @@ from fieldapp.auth.access import allow, signed_in_user
 from fieldapp.depository.forms import CODES_HINT, ConfirmForm, CustodyStepForm, ReceiveForm, ScanForm
 from fieldapp.depository.models import CUSTODY_STATES, CustodyItem, InventoryCount
 from fieldapp.depository.services import (
-    CustodyError,
     advance,
     close_inventory,
     custody_items_of,
@@ -21,7 +20,6 @@ from fieldapp.depository.services import (
     scan,
     start_inventory,
 )
-from fieldapp.extensions import db
 from fieldapp.web.htmx import redirect_for_htmx, render_page_or_fragment, wants_fragment
 from fieldapp.web.loading import get_in_office_or_404
 
@@ -50,7 +48,6 @@ def receive_goods() -> Response:
     if form.validate_on_submit():
         outcomes = receive(me.office_id, form.codes.data or "", actor=me,
                            location=form.location.data)
-        db.session.commit()
     else:
         error = form.first_error()
     return render_page_or_fragment("depository/received.html", "depository/_receive_result.html",
@@ -71,17 +68,11 @@ def custody_step(item_id: int) -> Response:
     me = signed_in_user()
     item = get_in_office_or_404(CustodyItem, item_id)
     form = CustodyStepForm()
-    error = None
     if form.validate_on_submit():
-        try:
+        with form.taking_refusals():
             advance(item, form.state.data or "", actor=me, location=form.location.data,
                     note=form.note.data)
-            db.session.commit()
-        except CustodyError as exc:
-            db.session.rollback()
-            error = str(exc)
-    else:
-        error = form.first_error()
+    error = form.error()
     return render_page_or_fragment("depository/item.html", "depository/_custody.html",
                                    status=422 if error else 200, item=item, form=form,
                                    error=error)
@@ -100,7 +91,6 @@ def inventories() -> str:
 def start() -> Response:
     me = signed_in_user()
     count = start_inventory(me.office_id, actor=me)
-    db.session.commit()
     location = url_for("depository.inventory", count_id=count.id)
     if wants_fragment():
         return redirect_for_htmx(Response(status=201), location)
@@ -130,12 +120,10 @@ def scan_codes(count_id: int) -> Response:
     form = ScanForm()
     if not form.validate_on_submit():
         return _inventory_page(count, 422, error=form.first_error())
-    try:
+    with form.taking_refusals():
         scanned = scan(count, form.codes.data or "", actor=me)
-    except CustodyError as exc:
-        db.session.rollback()
-        return _inventory_page(count, 422, error=str(exc))
-    db.session.commit()
+    if form.refused:
+        return _inventory_page(count, 422, error=form.refusal)
     return _inventory_page(count, scanned=scanned)
 
 
@@ -144,12 +132,9 @@ def scan_codes(count_id: int) -> Response:
 def close(count_id: int) -> Response:
     me = signed_in_user()
     count = get_in_office_or_404(InventoryCount, count_id)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         return _inventory_page(count, 400, error="La solicitud no es válida: recargue la página.")
-    try:
+    with form.taking_refusals():
         close_inventory(count, actor=me)
-    except CustodyError as exc:
-        db.session.rollback()
-        return _inventory_page(count, 422, error=str(exc))
-    db.session.commit()
-    return _inventory_page(count)
+    return _inventory_page(count, 422 if form.refused else 200, error=form.refusal)

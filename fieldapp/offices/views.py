@@ -31,14 +31,10 @@ def office() -> Response | tuple[str, int]:
     if me.office.timezone not in MEXICO_TIMEZONES:  # set elsewhere (CLI): keep it selectable
         form.timezone.choices = {me.office.timezone: me.office.timezone, **MEXICO_TIMEZONES}
     if form.validate_on_submit():
-        try:
+        with form.taking_refusals():
             update_office(me.office, name=form.name.data or "", state=form.state.data or "",
                           timezone=form.timezone.data or "", actor=me)
-        except OfficeError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if not form.refused:
             flash("Datos de la oficina guardados.", "success")
             return redirect(url_for("offices.office"))
     sectors = list(db.session.scalars(select(Sector).where(Sector.office_id == me.office_id)
@@ -78,15 +74,11 @@ def _boundary(form: SectorForm) -> dict[str, Any] | None:
 def _save(form: SectorForm, sector: Sector | None) -> Response:
     if form.validate_on_submit():
         me = signed_in_user()
-        try:
+        with form.taking_refusals():
             saved = save_sector(me.office, code=form.code.data or "", name=form.name.data or "",
                                 kind=form.kind.data or "", boundary=_boundary(form), sector=sector,
                                 actor=me)
-        except OfficeError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if not form.refused:
             flash(f"Sector {saved.code} guardado.", "success")
             return redirect(url_for("offices.office"))
     return _sector_page(form, sector, 422 if form.is_submitted() else 200)

@@ -8,12 +8,10 @@ from werkzeug.wrappers import Response
 
 from fieldapp.auth.access import allow, signed_in_user
 from fieldapp.auth.models import User
-from fieldapp.extensions import db
 from fieldapp.seals.forms import NO_EXECUTOR, AssignSheetForm, IssueSheetForm, VoidSealForm
 from fieldapp.seals.models import SEAL_STATUSES, Seal, SealSheet
 from fieldapp.seals.pdf import seal_sheet_pdf
 from fieldapp.seals.services import (
-    SealError,
     assign_sheet,
     executors_of,
     find_seal,
@@ -69,19 +67,14 @@ def index() -> str:
 def issue() -> Response:
     me = signed_in_user()
     form = _issue_form(me)
-    sheet, error = None, None
+    sheet = None
     if form.validate_on_submit():
         executor = None
         if form.executor_id.data != NO_EXECUTOR:
             executor = get_in_office_or_404(User, form.executor_id.data)
-        try:
+        with form.taking_refusals():
             sheet = issue_sheet(me.office, form.count.data or 0, actor=me, executor=executor)
-            db.session.commit()
-        except SealError as exc:
-            db.session.rollback()
-            error = str(exc)
-    else:
-        error = form.first_error()
+    error = form.error()
     sheets = sheets_of(me.office_id) if sheet is not None else []
     return render_page_or_fragment("seals/issued.html", "seals/_issue_result.html",
                                    status=201 if sheet else 422, sheet=sheet, error=error,
@@ -104,15 +97,12 @@ def assign(sheet_id: int) -> Response:
     me = signed_in_user()
     sheet = get_in_office_or_404(SealSheet, sheet_id)
     form = _assign_form(me)
-    error, assigned = None, None
+    assigned = None
     if form.validate_on_submit():
         executor = get_in_office_or_404(User, form.executor_id.data)
-        try:
+        with form.taking_refusals():
             assigned = assign_sheet(sheet, executor, actor=me)
-            db.session.commit()
-        except SealError as exc:
-            db.session.rollback()
-            error = str(exc)
+        error = form.error()
     else:
         error = "Elija al ejecutor."
     return render_page_or_fragment("seals/sheet.html", "seals/_assignment.html",
@@ -154,16 +144,10 @@ def void(code: str) -> Response:
     me = signed_in_user()
     seal = _seal_or_404(code)
     form = VoidSealForm()
-    error = None
     if form.validate_on_submit():
-        try:
+        with form.taking_refusals():
             void_seal(seal, actor=me, reason=form.reason.data or "")
-            db.session.commit()
-        except SealError as exc:
-            db.session.rollback()
-            error = str(exc)
-    else:
-        error = form.first_error()
+    error = form.error()
     return render_page_or_fragment("seals/seal.html", "seals/_seal_status.html",
                                    status=422 if error else 200, seal=seal, void_form=form,
                                    error=error)

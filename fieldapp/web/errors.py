@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -85,9 +86,24 @@ def handle_http_exception(exc: HTTPException) -> Response:
 
 
 def handle_domain_error(exc: DomainError) -> Response:
-    """A refusal a view let go: its status, code and Spanish message, as JSON, an htmx message
-    or a page (the transaction is rolled back by fieldapp/web/lifecycle.py)."""
+    """A refusal a view let go, undone at once: JSON with its status and code for the API, a
+    message for htmx; a button pressed on a page goes back to that page with the message on
+    top (post/redirect/get); anything else gets an error page with the message."""
+    from fieldapp.extensions import db
+
+    db.session.rollback()
+    back = _same_site_referrer()
+    if back and request.method == "POST" and not wants_json() and not wants_fragment():
+        flash(exc.message, "error")
+        return redirect(back, 303)
     return error_response(exc.status, exc.code, exc.message, exc.field)
+
+
+def _same_site_referrer() -> str | None:
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or referrer.scheme not in ("http", "https"):
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 
 def handle_unexpected(exc: Exception) -> Response:
