@@ -31,7 +31,7 @@ from fieldapp.audit.services import record
 from fieldapp.auth.access import allow, signed_in_user
 from fieldapp.auth.models import User
 from fieldapp.diligences.models import DILIGENCE_KINDS, FLAG_LABELS, REVIEW_STATES, Diligence
-from fieldapp.diligences.services import ReviewError, decide, decisions_open, versions_of
+from fieldapp.diligences.services import decide, decisions_open, versions_of
 from fieldapp.extensions import db
 from fieldapp.legal.labels import MEDIA_ROLES
 from fieldapp.media.services import present
@@ -255,19 +255,13 @@ def decision(diligence_id: str) -> Response:
     me = signed_in_user()
     diligence = _locked_in_office_or_404(diligence_id)
     form = DecisionForm()
-    error = None
     if form.validate_on_submit():
         action, text = form.action.data, (form.text.data or "")
-        try:
+        with form.taking_refusals():
             decide(diligence, action, actor=me,
                    reason=text if action == "rejected" else None,
                    observations=None if action == "rejected" else text)
-            db.session.commit()
-        except ReviewError as exc:
-            db.session.rollback()
-            error = str(exc)
-    else:
-        error = " ".join(form.error_messages())
+    error = " ".join(form.error_messages()) or None
     if error is not None:
         db.session.refresh(diligence)
         if wants_fragment():

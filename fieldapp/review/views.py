@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response
 
 from fieldapp.assignments.models import ASSIGNMENT_STATUSES, Assignment
 from fieldapp.assignments.services import (
-    AssignmentError,
     assign,
     assign_sector,
     field_users,
@@ -131,17 +130,11 @@ def assign_document(document_id: int) -> Response:
     me = signed_in_user()
     document = get_in_office_or_404(Document, document_id)
     form = _assign_form(me)
-    error = None
     if form.validate_on_submit():
         user = get_in_office_or_404(User, form.user_id.data)
-        try:
+        with form.taking_refusals():
             assign(document, user, form.due_on.data, actor=me)  # type: ignore[arg-type]
-            db.session.commit()
-        except AssignmentError as exc:
-            db.session.rollback()
-            error = str(exc)
-    else:
-        error = "; ".join(form.error_messages())
+    error = "; ".join(form.error_messages()) or None
     status = 200 if error is None else 422
     if error is None:
         flash(f"Documento {document.folio} asignado.", "success")
@@ -167,13 +160,12 @@ def assign_by_sector() -> Response:
         return redirect(url_for("review.documents"))
     sector = get_in_office_or_404(Sector, form.sector_id.data)
     user = get_in_office_or_404(User, form.user_id.data)
-    try:
+    with form.taking_refusals():
         made = assign_sector(me.office_id, sector.id, user, form.due_on.data, actor=me,  # type: ignore[arg-type]
                              only_unassigned=not form.include_assigned.data)
-        db.session.commit()
-    except AssignmentError as exc:
-        db.session.rollback()
-        flash(f"No se asignó nada: {exc}", "error")
+    if form.refused:
+        flash(f"No se asignó nada: {form.refusal}", "error")
+        # The redirect is a success answer: taking_refusals already undid the refused call.
         return redirect(url_for("review.documents", sector=sector.id))
     flash(f"{len(made)} documentos del sector {sector.label} asignados a {user.full_name}.",
           "success")
