@@ -23,7 +23,7 @@ from tests.reports.conftest import Work, _document
 MARCH = {"desde": "2026-03-09", "hasta": "2026-03-13"}
 REPORT_PAGES = ["/oficina/informes/productividad", "/oficina/informes/sectores",
                 "/oficina/informes/vencidas", "/oficina/informes/plazos",
-                "/oficina/informes/prescripcion"]
+                "/oficina/informes/prescripcion", "/oficina/informes/recuperacion"]
 CSV_URLS = [f"{u}.csv" for u in REPORT_PAGES] + ["/oficina/informes/cambios-de-estado.csv?desde=2026-01-01"]
 HTMX = {"HX-Request": "true"}
 
