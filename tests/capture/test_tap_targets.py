@@ -137,8 +137,19 @@ def audit() -> Audit:
 def _field_user_screens(phone: Phone, live_server: LiveServer, audit: Audit, username: str,
                         assignment_id: int, situations: list[str]) -> Page:
     page = phone.open()
+    page.goto(live_server.url + "/entrar")
+    audit.check(page, f"{username}-login")
     phone.login(page, username)
     audit.check(page, f"{username}-worklist")
+    page.goto(f"{live_server.url}/campo/asignaciones/{assignment_id}")
+    expect(page.locator("h1")).to_be_visible()
+    audit.check(page, f"{username}-assignment")
+    page.goto(live_server.url + "/cuenta/contrasena")
+    expect(page.locator("h1")).to_be_visible()
+    audit.check(page, f"{username}-password")
+    page.goto(live_server.url + "/captura/")
+    expect(page.locator("#enroll-form")).to_be_visible()
+    audit.check(page, f"{username}-capture-enroll")
     phone.enroll(page)
     audit.check(page, f"{username}-capture-home")
     open_assignment(page, live_server, assignment_id)
@@ -203,6 +214,7 @@ def test_office_head_screens(page: Page, live_server, audit, work: Work, factory
         "office-report-deadlines": "/oficina/informes/plazos",
         "office-report-prescription": "/oficina/informes/prescripcion",
         "office-report-recovery": "/oficina/informes/recuperacion?mes=2026-03",
+        "office-password": "/cuenta/contrasena",
     }
     for screen, url in screens.items():
         response = page.goto(live_server.url + url)
