@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,7 @@ from sqlalchemy.orm import aliased, joinedload
 from fieldapp.assignments.models import Assignment
 from fieldapp.assignments.services import overdue
 from fieldapp.auth.models import User
+from fieldapp.credits.models import CreditSituation
 from fieldapp.db_types import utcnow
 from fieldapp.diligences.models import DILIGENCE_KINDS, Diligence
 from fieldapp.errors import DomainError
@@ -376,6 +378,134 @@ def prescription_report(office: Office, today: date, within_months: int) -> list
     return rows[:MAX_REPORT_ROWS]
 
 
+# Recovery (manual function 000-12) -------------------------------------------------------------
+
+RECOVERY_KINDS = INTERRUPTING_KINDS  # notificación, requerimiento, embargo, ampliación
+RECOVERY_LOOKBACK_DAYS = 180
+NO_PRIOR_DILIGENCE = "Sin diligencia previa"
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def recovery_period(month: str | None, start: str | None, end: str | None, today: date) -> Period:
+    """A calendar month (``mes=AAAA-MM``) or a range of days (``desde``/``hasta``); the month
+    so far by default."""
+    month, start, end = (month or "").strip(), (start or "").strip(), (end or "").strip()
+    if month and (start or end):
+        raise ReportError("Elija un mes o un rango de fechas, no ambos.")
+    if start or end:
+        return Period.parse(start or None, end or None, today)
+    if not month:
+        return Period(today.replace(day=1), today)
+    match = _MONTH.fullmatch(month)
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise ReportError("El mes debe escribirse AAAA-MM (p. ej. 2026-03).")
+    first = date(int(match.group(1)), int(match.group(2)), 1)
+    return Period(first, add_months(first, 1) - timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class RecoveryRow:
+    """A payment and the field diligence it is attributed to (None: no prior diligence)."""
+
+    payment: CreditSituation
+    diligence: Diligence | None
+    diligence_on: date | None  # office-local day of the diligence (the acta's start)
+
+    @property
+    def sector(self) -> Sector | None:
+        return self.diligence.document.address.sector if self.diligence is not None else None
+
+
+@dataclass
+class RecoveryTotal:
+    label: str
+    payments: int = 0
+    amount: Decimal = Decimal("0")
+
+    def add(self, row: RecoveryRow) -> None:
+        self.payments += 1
+        self.amount += row.payment.amount or Decimal("0")
+
+
+@dataclass(frozen=True)
+class RecoveryReport:
+    rows: list[RecoveryRow]
+    by_user: list[RecoveryTotal]  # field users by amount, largest first
+    by_sector: list[RecoveryTotal]  # sectors by code, "Sin sector" last
+    unattributed: RecoveryTotal  # payments with no prior diligence
+    total: RecoveryTotal
+
+
+def recovery(office: Office, period: Period) -> RecoveryReport:
+    """Payments recorded on the office's credits (full or partial, CreditSituation) dated within
+    ``period``, each attributed to the field user and sector of the diligence that preceded it.
+
+    Attribution rule: the latest current version of a notificación, requerimiento or embargo
+    (or its extension) on a document of the paid credit, approved by the office, whose acta
+    day (its start, else its capture, office-local) falls on the payment day or within the
+    RECOVERY_LOOKBACK_DAYS days before it. The sector is that of the document's address.
+    Diligences still awaiting review, returned or rejected do not count; a payment with no such
+    diligence goes to "Sin diligencia previa"."""
+    payments = list(db.session.scalars(
+        select(CreditSituation)
+        .where(CreditSituation.office_id == office.id, CreditSituation.kind == "payment",
+               CreditSituation.starts_on >= period.start, CreditSituation.starts_on <= period.end)
+        .options(joinedload(CreditSituation.credit).joinedload(Credit.debtor))
+        .order_by(CreditSituation.starts_on, CreditSituation.id)
+        .limit(MAX_REPORT_ROWS)))
+    candidates = _attributable_diligences(office, {p.credit_id for p in payments})
+    rows = [_attribute(payment, candidates.get(payment.credit_id, [])) for payment in payments]
+    return _recovery_totals(rows)
+
+
+def _attributable_diligences(office: Office, credit_ids: set[int]
+                             ) -> dict[int, list[tuple[date, Diligence]]]:
+    """Approved collection diligences on documents of these credits, with their day."""
+    found: dict[int, list[tuple[date, Diligence]]] = {}
+    if not credit_ids:
+        return found
+    zone = ZoneInfo(office.timezone)
+    for diligence, credit_id in db.session.execute(
+            select(Diligence, document_credits.c.credit_id)
+            .join(document_credits, document_credits.c.document_id == Diligence.document_id)
+            .where(document_credits.c.credit_id.in_(sorted(credit_ids)),
+                   Diligence.office_id == office.id, Diligence.kind.in_(RECOVERY_KINDS),
+                   Diligence.superseded_by_id.is_(None), Diligence.review_state == "approved")
+            .options(joinedload(Diligence.user),
+                     joinedload(Diligence.document).joinedload(Document.address)
+                     .joinedload(Address.sector))):
+        found.setdefault(credit_id, []).append((_step_day(diligence, zone), diligence))
+    return found
+
+
+def _attribute(payment: CreditSituation, candidates: list[tuple[date, Diligence]]) -> RecoveryRow:
+    earliest = payment.starts_on - timedelta(days=RECOVERY_LOOKBACK_DAYS)
+    before = [(day, d) for day, d in candidates if earliest <= day <= payment.starts_on]
+    if not before:
+        return RecoveryRow(payment, None, None)
+    day, diligence = max(before, key=lambda pair: (pair[0], pair[1].captured_at, pair[1].id))
+    return RecoveryRow(payment, diligence, day)
+
+
+def _recovery_totals(rows: list[RecoveryRow]) -> RecoveryReport:
+    users: dict[int, RecoveryTotal] = {}
+    sectors: dict[str, RecoveryTotal] = {}
+    unattributed, total = RecoveryTotal(NO_PRIOR_DILIGENCE), RecoveryTotal("Total")
+    for row in rows:
+        total.add(row)
+        if row.diligence is None:
+            unattributed.add(row)
+            continue
+        user = row.diligence.user
+        users.setdefault(user.id, RecoveryTotal(user.full_name)).add(row)
+        sector = row.sector
+        key = sector.code if sector is not None else ""
+        sectors.setdefault(key, RecoveryTotal(sector.label if sector else "Sin sector")).add(row)
+    by_user = sorted(users.values(), key=lambda t: (-t.amount, t.label))
+    by_sector = [sectors[key] for key in sorted(sectors, key=lambda k: (k == "", k))]
+    return RecoveryReport(rows, by_user, by_sector, unattributed, total)
+
+
 # Export of credit status changes ---------------------------------------------------------------
 
 DEFAULT_SETTLE_SECONDS = 120
@@ -581,6 +711,30 @@ def prescription_csv(rows: Sequence[PrescriptionRow]) -> str:
           f"{r.credit.total:.2f}", _iso(r.credit.payment_deadline), r.demandable_on.isoformat(),
           _iso(r.last_step_on), r.last_step.id if r.last_step else "", r.prescribes_on.isoformat(),
           r.days_left] for r in rows))
+
+
+RECOVERY_CSV_HEADER = (
+    "Fecha de pago", "Crédito", "Patrón", "RFC", "Tipo de pago", "Referencia", "Importe",
+    "Diligencia previa", "Fecha de la diligencia", "Folio de la diligencia", "Usuario", "Nombre",
+    "Sector")
+
+
+def recovery_csv(report: RecoveryReport) -> str:
+    """One row per payment; amounts as plain numbers (9020.31) so a spreadsheet can add them."""
+    return csv_text(RECOVERY_CSV_HEADER, (_recovery_cells(row) for row in report.rows))
+
+
+def _recovery_cells(row: RecoveryRow) -> list[Any]:
+    payment, credit, diligence = row.payment, row.payment.credit, row.diligence
+    paid = [payment.starts_on.isoformat(), credit.credit_number, credit.debtor.legal_name,
+            credit.debtor.rfc, payment.subkind_label, payment.reference,
+            f"{payment.amount or Decimal('0'):.2f}"]
+    if diligence is None:
+        return [*paid, NO_PRIOR_DILIGENCE, "", "", "", "", ""]
+    sector = row.sector
+    return [*paid, diligence.kind_label, _iso(row.diligence_on), diligence.id,
+            diligence.user.username, diligence.user.full_name,
+            sector.label if sector is not None else "Sin sector"]
 
 
 def _iso(day: date | None) -> str:

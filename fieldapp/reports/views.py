@@ -141,6 +141,39 @@ def sectors_csv() -> Response:
     return _csv_or_400(build)
 
 
+# Recovery (manual function 000-12) -------------------------------------------------------------------
+
+def _recovery_period() -> Period:
+    return services.recovery_period(request.args.get("mes"), request.args.get("desde"),
+                                    request.args.get("hasta"), office_today(signed_in_user().office))
+
+
+@bp.route("/recuperacion")
+@allow("supervisor", "admin")
+def recovery() -> Response:
+    me = signed_in_user()
+
+    def build() -> dict[str, Any]:
+        period = _recovery_period()
+        return {"period": period, "report": services.recovery(me.office, period)}
+
+    return _page("reports/recovery.html", "reports/_recovery.html", build,
+                 args=request.args.to_dict(), lookback_days=services.RECOVERY_LOOKBACK_DAYS)
+
+
+@bp.route("/recuperacion.csv")
+@allow("supervisor", "admin")
+def recovery_csv() -> Response:
+    me = signed_in_user()
+
+    def build() -> Response:
+        period = _recovery_period()
+        return _csv(services.recovery_csv(services.recovery(me.office, period)),
+                    f"recuperacion-{me.office.code}-{period.start}-{period.end}.csv")
+
+    return _csv_or_400(build)
+
+
 # Assignments and deadlines --------------------------------------------------------------------------
 
 @bp.route("/vencidas")

@@ -56,6 +56,12 @@ def short_datetime(moment: datetime | None, tz: ZoneInfo) -> str:
     return f"{short_date(local.date())} {local:%H:%M}"
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """``1 diligencia``, ``2 diligencias``, ``1,204 créditos``: the noun (and any adjective
+    with it) agrees with the number."""
+    return f"{n:,} {one if n == 1 else many}"
+
+
 def distance(km: float | None) -> str:
     """``350 m``, ``465.7 km``, ``1,204.3 km``: es-MX writes a decimal point and thousands
     commas, as in money."""

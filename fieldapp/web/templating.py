@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from fieldapp.db_types import utcnow
-from fieldapp.web.formats import distance, long_date, money, short_date, short_datetime
+from fieldapp.web.formats import counted, distance, long_date, money, short_date, short_datetime
 from fieldapp.web.identity import current_user
 
-__all__ = ["init_app", "local_datetime", "money", "short_date", "distance", "long_date"]
+__all__ = ["init_app", "local_datetime", "money", "short_date", "distance", "long_date", "counted"]
 
 DEFAULT_TZ = "America/Mexico_City"
 
@@ -38,3 +38,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(local_datetime)
     app.add_template_filter(distance)
+    app.add_template_filter(counted)

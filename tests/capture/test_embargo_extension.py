@@ -160,7 +160,8 @@ def test_offline_short_embargo_then_its_ampliacion_reach_the_server_with_the_exe
     expect(page.locator("#findings-warn .finding").filter(has_text="R-PAE-7")).to_have_count(0)
     shot(page, "ampliacion-review", "#step-review")
     extension_id = finalize(page)
-    expect(page.locator("#record-state")).to_contain_text("Ampliación de embargo finalizada")
+    expect(page.locator("#record-state")).to_contain_text("Diligencia finalizada el")
+    expect(page.locator("#record-state")).to_contain_text("Ampliación de embargo")
     expect(page.locator("#extend-seizure")).to_have_count(0)  # covered: nothing more to extend
     shot(page, "ampliacion-read-only", "#step-extension")
     expect(page.locator("#extension-seals")).to_contain_text(first_seal)

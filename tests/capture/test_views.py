@@ -90,6 +90,10 @@ def test_service_worker_is_served_at_the_root_never_cached_and_precaches_the_she
     for url in served:
         with client.get(url) as static_file:
             assert static_file.status_code == 200, url
+    # Installable offline (issue 16 item 7): the manifest and every icon it names, at the very
+    # URL the manifest gives.
+    assert "/manifest.webmanifest" in served
+    assert {icon["src"] for icon in client.get("/manifest.webmanifest").json["icons"]} <= set(served)
     modules = {p.name for p in (STATIC / "js" / "capture").glob("*.js")}
     assert modules <= {u.rsplit("/", 1)[1] for u in urls}
     pages = json.loads(re.search(r"const PAGE_URLS = (\[.*?\]);", body).group(1))

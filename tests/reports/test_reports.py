@@ -23,7 +23,7 @@ from tests.reports.conftest import Work, _document
 MARCH = {"desde": "2026-03-09", "hasta": "2026-03-13"}
 REPORT_PAGES = ["/oficina/informes/productividad", "/oficina/informes/sectores",
                 "/oficina/informes/vencidas", "/oficina/informes/plazos",
-                "/oficina/informes/prescripcion"]
+                "/oficina/informes/prescripcion", "/oficina/informes/recuperacion"]
 CSV_URLS = [f"{u}.csv" for u in REPORT_PAGES] + ["/oficina/informes/cambios-de-estado.csv?desde=2026-01-01"]
 HTMX = {"HX-Request": "true"}
 
@@ -82,6 +82,9 @@ def test_productivity_period_is_in_office_days(head, work):
     only_the_11th = rows_of(head.get("/oficina/informes/productividad.csv",
                                      query_string={"desde": "2026-03-11", "hasta": "2026-03-11"}))
     assert [(r["day"], r["username"], r["visits"]) for r in only_the_11th] == [("2026-03-11", "beto", "1")]
+    page = head.get("/oficina/informes/productividad", query_string={"desde": "2026-03-11",
+                                                                     "hasta": "2026-03-11"})
+    assert "Del 11 mar 2026 al 11 mar 2026: 1 diligencia." in page.get_data(as_text=True)
     low, high = Period(date(2026, 3, 10), date(2026, 3, 10)).utc_bounds("America/Mexico_City")
     assert (low.isoformat(), high.isoformat()) == ("2026-03-10T06:00:00+00:00", "2026-03-11T06:00:00+00:00")
 

@@ -375,9 +375,11 @@ def test_counts_per_state_stop_at_the_cap_and_say_so(app, head, desk, varied):
 
 def test_the_office_home_counts_per_state_with_the_same_cap(app, head, varied):
     home = head.get("/oficina/").get_data(as_text=True)
-    assert "<strong>5</strong> por revisar" in home and "1 aprobadas" in home, home
+    assert "<strong>5</strong> por revisar" in home and "1 aprobada · 0 rechazadas" in home, home
     app.config["REVIEW_COUNT_CAP"] = 2
-    assert "<strong>más de 2</strong> por revisar" in head.get("/oficina/").get_data(as_text=True)
+    capped = head.get("/oficina/").get_data(as_text=True)
+    assert "<strong>más de 2</strong> por revisar" in capped
+    assert "1 aprobada · 0 rechazadas" in capped  # under the cap: the exact count, in the singular
 
 
 def test_capped_and_exact_counts_agree_below_the_cap(desk, varied):

@@ -659,7 +659,8 @@ async function showRecord(id) {
   const notice = $("record-state");
   notice.hidden = false;
   notice.dataset.state = status.key;
-  notice.textContent = `${KIND_LABELS[record.kind]} finalizada el ${when(record.finalized_at)} · ${status.text}`
+  // "Diligencia … finalizada": the kind's own gender varies (el citatorio, la notificación).
+  notice.textContent = `Diligencia finalizada el ${when(record.finalized_at)}: ${KIND_LABELS[record.kind]} · ${status.text}`
     + ` · huella ${record.payload.content_hash.slice(0, 12)}`
     + (record.replaced_by ? " · Corregida por una nueva versión." : "");
   // Once the server holds the record, its acta can be opened (online) to show or leave a copy.
