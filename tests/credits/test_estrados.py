@@ -5,7 +5,7 @@ notification date, which gives the credit its dates like a personal notification
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -25,6 +25,7 @@ from fieldapp.diligences.models import Diligence
 from fieldapp.diligences.services import decide
 from fieldapp.extensions import db
 from fieldapp.legal.services import add_non_business_days
+from fieldapp.offices.services import office_today
 from tests.credits.conftest import credit_of, notification_on
 from tests.sync.helpers import NOTIFICATION_FACTS
 
@@ -224,5 +225,7 @@ def test_the_queue_shows_only_the_offices_cases_by_state(desk, other_desk):
     [mine] = cases_of(desk)
     assert queue_counts(desk.office) == {"por-acordar": 1, "por-publicar": 0, "publicado": 0,
                                          "notificado": 0, "cerrado": 0}
-    [row] = queue(desk.office, "por-acordar", TODAY)
-    assert row.case == mine and row.days_pending >= 0
+    opened_on = office_today(desk.office)
+    [row] = queue(desk.office, "por-acordar", opened_on + timedelta(days=3))
+    assert (row.case, row.days_pending) == (mine, 3)
+    assert queue(desk.office, "por-publicar", opened_on) == []
