@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.credits.estrados import (
@@ -229,3 +230,13 @@ def test_the_queue_shows_only_the_offices_cases_by_state(desk, other_desk):
     [row] = queue(desk.office, "por-acordar", opened_on + timedelta(days=3))
     assert (row.case, row.days_pending) == (mine, 3)
     assert queue(desk.office, "por-publicar", opened_on) == []
+
+
+def test_the_database_keeps_an_acuerdo_number_unique_within_its_office(desk):
+    approved(desk, kind="notification", facts=refused_on("2026-03-10"))
+    approved(desk, kind="not_located", sector="norte", facts=not_located_facts())
+    first, second = cases_of(desk)
+    first.agreement_number = second.agreement_number = "AC-9"
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
