@@ -43,7 +43,8 @@ def agreement_of(case: EstradosCase, office: Office) -> Agreement:
     return Agreement(
         office=office.name, number=case.agreement_number, agreed_on=case.agreement_on,
         debtor=debtor.legal_name, rfc=debtor.rfc, address=document.address.one_line,
-        document=(f"{document.kind_label} con folio {document.folio}, emitido por "
+        # "documento" keeps the sentence's gender whatever the kind (la cédula, el requerimiento).
+        document=(f"documento «{document.kind_label}» con folio {document.folio}, emitido por "
                   f"{document.issuing_authority} el {long_date(document.issued_on)}"),
         credits=tuple((c.credit_number, f"{c.concept_label} {c.period}", money(c.total))
                       for c in document.credits),
@@ -111,7 +112,7 @@ def agreement_pdf(agreement: Agreement) -> bytes:
     pdf.paragraph(TITLE.upper(), 14, "B")
     pdf.paragraph(f"Acuerdo número {a.number} · {long_date(a.agreed_on)}", 10, "B")
     pdf.paragraph(f"En {a.office}, a {long_date(a.agreed_on)}, visto el expediente de "
-                  f"{a.debtor}, RFC {a.rfc}, con domicilio en {a.address}, respecto de la "
+                  f"{a.debtor}, RFC {a.rfc}, con domicilio en {a.address}, respecto del "
                   f"{a.document}, que ampara los créditos siguientes:")
     pdf.set_font(FONT, "", 9)
     with pdf.table(col_widths=(40, 90, 40), text_align=("LEFT", "LEFT", "RIGHT")) as table:
