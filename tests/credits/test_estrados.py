@@ -240,3 +240,15 @@ def test_the_database_keeps_an_acuerdo_number_unique_within_its_office(desk):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_corrected_refusal_opens_one_case_for_the_version_approved(desk):
+    first = desk.push(kind="notification", facts=refused_on("2026-03-10"))
+    decide(first, "returned", actor=desk.supervisor, observations="Anote la hora de la negativa.")
+    db.session.commit()
+    assert cases_of(desk) == []  # a returned record sends nothing either
+    correction = desk.push(kind="notification", facts=refused_on("2026-03-10"), replaces=first.id)
+    decide(correction, "approved", actor=desk.supervisor)
+    db.session.commit()
+    [case] = cases_of(desk)
+    assert case.diligence_id == correction.id
