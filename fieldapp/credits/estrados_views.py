@@ -74,7 +74,12 @@ def _last_day(case: EstradosCase) -> date | None:
 @bp.route("/<int:case_id>")
 @allow("supervisor", "admin")
 def case(case_id: int) -> tuple[str, int]:
-    return _case_page(get_in_office_or_404(EstradosCase, case_id))
+    me = signed_in_user()
+    case = get_in_office_or_404(EstradosCase, case_id)
+    # Every view of a case's personal data is audited (workflows.md, Evidence).
+    record("estrados_viewed", actor=me, obj=case, office_id=case.office_id)
+    db.session.commit()
+    return _case_page(case)
 
 
 @bp.route("/<int:case_id>/acuerdo", methods=["POST"])

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from fieldapp.audit.models import AuditEvent
 from fieldapp.credits.models import EstradosCase
 from fieldapp.extensions import db
 from tests.credits.test_estrados import approved, cases_of, refused_on
@@ -30,6 +31,9 @@ def test_the_office_head_walks_a_case_from_the_queue_to_the_notification(desk, h
     assert f"/diligencias/{case.diligence_id}" in queue
     page = head.get(f"/oficina/estrados/{case.id}")
     assert page.status_code == 200 and "Emitir el acuerdo" in page.get_data(as_text=True)
+    assert db.session.scalar(select(AuditEvent.action).where(
+        AuditEvent.object_type == "estrados_cases", AuditEvent.action == "estrados_viewed")) \
+        == "estrados_viewed"
 
     bad = head.post(f"/oficina/estrados/{case.id}/acuerdo",
                     data={"number": "AC-7", "agreed_on": "2026-03-09"})
