@@ -68,7 +68,9 @@ def estrados_reason_of(diligence: Diligence) -> str | None:
     if diligence.kind == "notification" and diligence.facts.get("refused_to_receive") is True:
         return "refused"
     if diligence.kind == "not_located":
-        return "not_located"
+        # R-NOT-10: a temporary absence calls for a citatorio, never for estrados.
+        reason = (diligence.facts.get("not_located") or {}).get("reason")
+        return None if reason == "temporary_absence" else "not_located"
     return None
 
 

@@ -90,6 +90,13 @@ def test_a_rejected_refusal_opens_no_case(desk):
     assert cases_of(desk) == []
 
 
+def test_a_temporary_absence_opens_no_case_even_if_approved(desk):
+    facts = not_located_facts()
+    facts["not_located"]["reason"] = "temporary_absence"
+    approved(desk, kind="not_located", facts=facts)
+    assert cases_of(desk) == []
+
+
 def test_a_personal_notification_opens_no_case(desk):
     approved(desk, kind="notification", facts=notification_on("2026-03-10"))
     assert cases_of(desk) == []
