@@ -62,6 +62,9 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.credits.views import bp as credits_bp  # the credit's legal life (issue 12)
 
     app.register_blueprint(credits_bp)
+    from fieldapp.credits.estrados_views import bp as estrados_bp  # CFF 134 III, 139 (issue 12)
+
+    app.register_blueprint(estrados_bp)
     for bp in (seals_bp, depository_bp):  # R-PAE-8: seal labels and custody of seized goods
         app.register_blueprint(bp)
     app.register_blueprint(diligences_bp)  # the office head's review of diligences

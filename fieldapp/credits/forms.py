@@ -43,3 +43,25 @@ class CreditSearchForm(AppForm):
         csrf = False
 
     q = StringField("Número de crédito o RFC", validators=[Optional(), Length(max=20)])
+
+
+# Estrados (CFF 134 III, 139) -----------------------------------------------------------------
+
+class EstradosAgreementForm(AppForm):
+    number = StringField("Número del acuerdo", validators=[
+        DataRequired("Escriba el número del acuerdo."),
+        Length(max=60, message="El número del acuerdo admite hasta 60 caracteres.")])
+    agreed_on = DateField("Fecha del acuerdo", validators=[
+        DataRequired("Indique la fecha del acuerdo.")])
+
+
+class EstradosPublicationForm(AppForm):
+    posted_on = DateField("Fijación en los estrados de la subdelegación", validators=[
+        DataRequired("Indique la fecha de fijación.")])
+    published_on = DateField("Publicación electrónica", validators=[
+        DataRequired("Indique la fecha de publicación electrónica.")])
+
+
+class EstradosRetirementForm(AppForm):
+    retired_on = DateField("Fecha de retiro", validators=[
+        DataRequired("Indique la fecha de retiro.")])

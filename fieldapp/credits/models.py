@@ -196,6 +196,8 @@ class EstradosCase(db.Model):
     electronic publication and the retiro; its notification date follows R-NOT-12."""
 
     __tablename__ = "estrados_cases"
+    # An acuerdo's number is unique within its office (several NULLs: cases not yet agreed).
+    __table_args__ = (UniqueConstraint("office_id", "agreement_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)

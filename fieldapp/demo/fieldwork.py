@@ -427,8 +427,9 @@ def _plan_notifier(p: Planner, user: User, pool: list[Assignment], variant: int)
     a = take()
     appointment = p.slot(user, d[2])
     cit = _citatorio(p, user, a, d[1], appointment, gps_quality="poor")
+    # The refusal is approved: its document goes to estrados (R-NOT-6), as the not-located one.
     _follow_up(p, user, a, cit, appointment, refused=first, late_minutes=p.rng.randint(0, 5),
-               tag="" if first else "comment")
+               tag="approve" if first else "comment")
     late = datetime.combine(d[1], time(17, 30), p.zone) + timedelta(minutes=p.rng.randint(0, 8))
     _notification_in_person(p, user, take(), d[1], started=late, minutes=50)  # ends after 18:00
     # Day 3

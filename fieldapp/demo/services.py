@@ -16,6 +16,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from fieldapp.assignments.services import assign
 from fieldapp.auth.models import User
 from fieldapp.auth.services import create_user
+from fieldapp.credits.estrados import diligence_day, issue_agreement, record_publication
+from fieldapp.credits.models import EstradosCase
 from fieldapp.demo.data import (
     CREDENTIAL_ISSUER,
     DEMO_PASSWORD,
@@ -91,6 +93,7 @@ def seed_demo(today: date | None = None) -> DemoSeed | None:
                            source="demo", filename="mandamientos-demo.csv")
     assignments = _assign_work(rng, office, users, today)
     fieldwork = seed_fieldwork(rng, office, users, today)
+    _estrados_under_way(office, today, actor=users["jefe1"])
     return DemoSeed(
         office=office,
         credits=db.session.scalar(select(func.count(Credit.id)).where(Credit.office_id == office.id)) or 0,
@@ -101,6 +104,25 @@ def seed_demo(today: date | None = None) -> DemoSeed | None:
         diligences=fieldwork.records,
         photos=fieldwork.photos,
     )
+
+
+def _estrados_under_way(office: Office, today: date, *, actor: User) -> None:
+    """The approved refusal and not-located records opened estrados cases (R-NOT-6, R-NOT-10):
+    the oldest gets its acuerdo and is published, the others wait for theirs, so the office
+    head's estrados screen shows cases in more than one state."""
+    cases = list(db.session.scalars(select(EstradosCase).where(EstradosCase.office_id == office.id)
+                                    .order_by(EstradosCase.opened_at, EstradosCase.id)))
+    if not cases:
+        return
+    calendar = calendar_for(office, today)
+    oldest = cases[0]
+    failed_on = diligence_day(oldest)
+    agreed_on = calendar.next_business_day(failed_on)
+    published_on = calendar.next_business_day(agreed_on)
+    if published_on >= today:
+        return
+    issue_agreement(oldest, f"AC-EST/001/{agreed_on.year}", agreed_on, actor=actor, today=today)
+    record_publication(oldest, published_on, published_on, actor=actor, today=today)
 
 
 def _create_users(office: Office, sectors: dict[str, Sector], today: date) -> dict[str, User]:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from fieldapp.assignments.models import Assignment
 from fieldapp.audit.services import record
 from fieldapp.auth.models import User
+from fieldapp.credits.estrados import open_case_for, personal_notification_recorded
 from fieldapp.credits.services import void_notifications_of
 from fieldapp.db_types import utcnow
 from fieldapp.devices.feed import touch_diligences
@@ -370,6 +371,8 @@ def _apply_effects(diligence: Diligence, facts: DiligenceFacts, assignment: Assi
         # R-NOT-11, R-DL-1: dates and "notified", forward only (legal.services decides).
         record_document_notification(document, day, actor=user, source=DIRECT_CREDIT_SOURCE,
                                      diligence_id=diligence.id)
+        # A personal notification before the estrados date wins (docs/legal-rules.md, R-NOT-12).
+        personal_notification_recorded(document, day, actor=user)
     elif diligence.kind == "payment_demand" and (facts.payment is None
                                                  or facts.payment.outcome in (None, "not_paid")):
         _advance(document.credits, "demanded", user, diligence)
@@ -555,6 +558,10 @@ def decide(diligence: Diligence, action: str, *, actor: User, reason: str | None
     db.session.flush()
     record(f"diligence_{action}", actor=actor, obj=diligence, reason=reason,
            observations=observations)
+    if action == "approved":
+        # R-NOT-6, R-NOT-10: an approved refusal or not-located record sends its document to
+        # estrados; approval is the moment, so a rejected record never does.
+        open_case_for(diligence, actor=actor)
     if action == "rejected":
         # A rejected acta notified nobody: the credits it dated are recomputed (issue 12).
         void_notifications_of(diligence, actor=actor, reason=f"diligencia rechazada: {reason}")

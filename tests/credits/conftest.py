@@ -19,6 +19,7 @@ AFTER_DEADLINE = date(2026, 4, 20)
 # The review tests' fixtures: the office whose phones push records, and its logged-in head.
 desk = review.desk
 head = review.head
+other_desk = review.other_desk
 
 
 def on_day(facts: Any, day: str) -> Any:

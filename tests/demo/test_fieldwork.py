@@ -14,6 +14,7 @@ from geopy.distance import geodesic
 from PIL import Image
 from sqlalchemy import func, select
 
+from fieldapp.credits.models import EstradosCase
 from fieldapp.demo.commands import demo_command
 from fieldapp.demo.evidence import facade_photo, signature_png
 from fieldapp.demo.services import seed_demo
@@ -177,3 +178,12 @@ def test_demo_images_are_deterministic_and_small():
     with Image.open(BytesIO(signature)) as image:
         assert image.format == "PNG" and image.mode == "RGBA"
         assert image.getchannel("A").getbbox() is not None  # something was drawn
+
+
+def test_the_demo_has_estrados_cases_in_more_than_one_state(demo_via_command):
+    cases = list(db.session.scalars(select(EstradosCase).order_by(EstradosCase.id)))
+    assert {c.reason for c in cases} == {"refused", "not_located"}
+    assert {c.state for c in cases} == {"queued", "published"}
+    published = next(c for c in cases if c.state == "published")
+    assert published.agreement_number and published.notification_on > published.published_on
+    assert all(c.diligence.review_state == "approved" for c in cases)
