@@ -30,14 +30,15 @@ from fieldapp.legal.messages import (
     render,
 )
 
-Severity = Literal["block", "warn"]
+Severity = Literal["block", "warn", "note"]
 DEFAULT_TOLERANCE_MINUTES = 15  # R-NOT-5, config
 PERSONAL_CAPACITIES = frozenset({"addressee", "legal_representative"})
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One rule a record breaks: ``block`` refuses to finalise it, ``warn`` asks for a reason."""
+    """One rule a record breaks: ``block`` refuses to finalise it, ``warn`` asks for a reason;
+    a ``note`` only states how a rule was met (e.g. under a habilitación, R-CAL-3)."""
 
     rule_id: str
     severity: Severity
@@ -74,6 +75,10 @@ def warn(rule_id: str, key: str, field: str | None, **params: str) -> Finding:
     return Finding(rule_id, "warn", render(key, **params), field)
 
 
+def note(rule_id: str, key: str, field: str | None, **params: str) -> Finding:
+    return Finding(rule_id, "note", render(key, **params), field)
+
+
 def missing(rule_id: str, field: str, severity: Severity = "block") -> Finding:
     return Finding(rule_id, severity, render(f"missing.{rule_id}", label=LABELS[field]), field)
 
@@ -91,13 +96,19 @@ def _has_valid_enablement(f: DiligenceFacts, p: CheckParams) -> bool:
 # R-CAL-3 / R-CAL-4 ------------------------------------------------------------------------
 
 def starts_in_business_time(f: DiligenceFacts, p: CheckParams) -> Findings:
-    """R-CAL-3: start on a business day within business hours, or hold a habilitación
-    (number, date, signer) dated no later than the diligence."""
+    """R-CAL-3: start on a business day within business hours, or hold a habilitación: the
+    diligence's own (number, date, signer, dated no later than the diligence) or one the office
+    recorded for that day and hour, which the finding names by its folio."""
     if f.started_at is None or p.calendar.is_business_time(f.started_at):
         return
     cal, local = p.calendar, p.calendar.local(f.started_at)
     e = f.enablement
-    if e is None:
+    office_enablement = cal.enablement_at(f.started_at) if e is None else None
+    if office_enablement is not None:
+        yield note("R-CAL-3", "cal3.under_office_enablement", "started_at",
+                   folio=office_enablement.folio, date=fmt_date(local.date()),
+                   time=fmt_time(local))
+    elif e is None:
         if not cal.is_business_day(local.date()):
             yield block("R-CAL-3", "cal3.non_business_day", "started_at",
                         date=fmt_date(local.date()))

@@ -32,9 +32,15 @@ MESSAGES: dict[str, str] = {
     "missing.R-PAE-10": "Falta registrar {label} (CFF 163).",
     # R-CAL-3 / R-CAL-4
     "cal3.non_business_day": "La diligencia inició el {date}, día inhábil, sin habilitación "
-                             "(CFF 12, 13).",
+                             "(CFF 12, 13). Vuelva un día hábil, o pida a su jefe de oficina "
+                             "que registre una habilitación de días inhábiles.",
     "cal3.outside_hours": "La diligencia inició a las {time}, fuera del horario hábil de "
-                          "{start} a {end}, sin habilitación (CFF 13).",
+                          "{start} a {end}, sin habilitación (CFF 13). Vuelva en horario "
+                          "hábil, o pida a su jefe de oficina que registre una habilitación "
+                          "de horas inhábiles.",
+    "cal3.under_office_enablement": "Diligencia practicada el {date} a las {time}, en días u "
+                                    "horas inhábiles, bajo la habilitación {folio} registrada "
+                                    "por la oficina (CFF 13).",
     "cal3.enablement_after_diligence": "La habilitación es del {date}, posterior a la "
                                        "diligencia; debe existir antes de actuar (CFF 13).",
     "cal4.finished_late": "La diligencia terminó el {date} a las {time}, después de las {end}; "

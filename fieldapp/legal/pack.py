@@ -15,7 +15,7 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from fieldapp.legal.calendar import BusinessCalendar
+from fieldapp.legal.calendar import BusinessCalendar, HoursEnablement
 from fieldapp.legal.checks import DEFAULT_TOLERANCE_MINUTES, CheckParams
 from fieldapp.legal.costs import DEFAULT_COST_TABLE, CostBracket
 from fieldapp.legal.goods import ITEM_CATEGORIES
@@ -60,6 +60,9 @@ def field_pack(
         "window": {"start": start.isoformat(), "end": (end - timedelta(days=1)).isoformat()},
         "non_business_days": [{"date": d.isoformat(), "reason": reason}
                               for d, reason in cal.non_business_days(start, end)],
+        # R-CAL-3: the office's habilitaciones (CFF 13) that reach into the window.
+        "hour_enablements": [_enablement_dict(e) for e in cal.enablements
+                             if e.last_day >= start and e.first_day < end],
         "cost_table": [_bracket_dict(b) for b in (DEFAULT_COST_TABLE if costs is None
                                                   else costs)],
         # R-PAE-3: the phone computes the amount secured on the same base as the office.
@@ -94,6 +97,11 @@ def calendar_from_pack(pack: Mapping[str, Any]) -> BusinessCalendar:
         hours_start=time.fromisoformat(hours["start"]),
         hours_end=time.fromisoformat(hours["end"]),
         statutory=False,
+        enablements=[HoursEnablement(e["folio"], date.fromisoformat(e["first_day"]),
+                                     date.fromisoformat(e["last_day"]),
+                                     time.fromisoformat(e["hours_from"]),
+                                     time.fromisoformat(e["hours_to"]))
+                     for e in pack.get("hour_enablements", [])],
     )
 
 
@@ -118,6 +126,12 @@ def cost_table_from_pack(pack: Mapping[str, Any]) -> tuple[CostBracket, ...]:
 
 def _hhmm(t: time) -> str:
     return t.strftime("%H:%M")
+
+
+def _enablement_dict(e: HoursEnablement) -> dict[str, str]:
+    return {"folio": e.folio, "first_day": e.first_day.isoformat(),
+            "last_day": e.last_day.isoformat(), "hours_from": _hhmm(e.hours_from),
+            "hours_to": _hhmm(e.hours_to)}
 
 
 def _bracket_dict(b: CostBracket) -> dict[str, Any]:

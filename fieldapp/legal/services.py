@@ -26,12 +26,19 @@ from fieldapp.auth.models import User
 from fieldapp.credits.models import CreditNotification, CreditSituation
 from fieldapp.db_types import utcnow
 from fieldapp.extensions import db
-from fieldapp.legal.calendar import DEFAULT_HOURS_END, DEFAULT_HOURS_START, BusinessCalendar
+from fieldapp.legal.calendar import DEFAULT_HOURS_END, DEFAULT_HOURS_START, BusinessCalendar, HoursEnablement
 from fieldapp.legal.checks import DEFAULT_TOLERANCE_MINUTES
 from fieldapp.legal.costs import DEFAULT_COST_TABLE, CostBracket
 from fieldapp.legal.deadlines import enforcement_gate, payment_deadline, takes_effect_on
 from fieldapp.legal.messages import fmt_date
-from fieldapp.legal.models import BASIS_POINTS, COST_BASES, CostBracketRow, LegalParameterSet, NonBusinessDay
+from fieldapp.legal.models import (
+    BASIS_POINTS,
+    COST_BASES,
+    CostBracketRow,
+    LegalParameterSet,
+    NonBusinessDay,
+    OfficeHoursEnablement,
+)
 from fieldapp.legal.pack import DEFAULT_PACK_DAYS, field_pack
 from fieldapp.offices.models import PHOTO_LONG_EDGES, Office
 from fieldapp.offices.services import office_today
@@ -201,7 +208,48 @@ def calendar_for(office: Office, on: date | None = None) -> BusinessCalendar:
 def _calendar(office: Office, params: LegalParameters) -> BusinessCalendar:
     return BusinessCalendar(institutional_days(office), tz=office.timezone,
                             hours_start=params.business_hours_start,
-                            hours_end=params.business_hours_end)
+                            hours_end=params.business_hours_end,
+                            enablements=[_as_enablement(row) for row in hours_enablements_of(office)])
+
+
+def _as_enablement(row: OfficeHoursEnablement) -> HoursEnablement:
+    return HoursEnablement(row.folio, row.first_day, row.last_day, row.hours_from, row.hours_to)
+
+
+def hours_enablements_of(office: Office) -> list[OfficeHoursEnablement]:
+    """R-CAL-3: the habilitaciones (CFF 13) the office recorded, the latest days first."""
+    return list(db.session.scalars(
+        select(OfficeHoursEnablement).where(OfficeHoursEnablement.office_id == office.id)
+        .order_by(OfficeHoursEnablement.last_day.desc(), OfficeHoursEnablement.id.desc())))
+
+
+def record_hours_enablement(office: Office, *, folio: str, signer: str, issued_on: date,
+                            first_day: date, last_day: date, hours_from: time, hours_to: time,
+                            reason: str, actor: User | None) -> OfficeHoursEnablement:
+    """R-CAL-3 (CFF 13): records a habilitación de días y horas inhábiles. It must exist before
+    the acts it enables, so it cannot be issued after its own first day."""
+    folio, signer, reason = folio.strip(), signer.strip(), reason.strip()
+    if not (folio and signer and reason):
+        raise LegalConfigError("Escriba el folio del documento, quién lo firma y el motivo.")
+    if last_day < first_day:
+        raise LegalConfigError("El último día es anterior al primero.")
+    if hours_to < hours_from:
+        raise LegalConfigError("La hora final es anterior a la inicial.")
+    if issued_on > first_day:
+        raise LegalConfigError("La habilitación debe expedirse antes de las diligencias que "
+                               "habilita (CFF 13): su fecha no puede ser posterior al primer día.")
+    if (last_day - first_day).days > 366:
+        raise LegalConfigError("El periodo no puede exceder un año.")
+    row = OfficeHoursEnablement(office_id=office.id, folio=folio, signer=signer,
+                                issued_on=issued_on, first_day=first_day, last_day=last_day,
+                                hours_from=hours_from, hours_to=hours_to, reason=reason,
+                                created_by_id=actor.id if actor is not None else None)
+    db.session.add(row)
+    db.session.flush()
+    record("hours_enablement_recorded", actor=actor, obj=row, office_id=office.id, folio=folio,
+           first_day=first_day, last_day=last_day, hours_from=hours_from.isoformat(),
+           hours_to=hours_to.isoformat())
+    return row
 
 
 def field_pack_for(office: Office, today: date, days: int = DEFAULT_PACK_DAYS) -> dict[str, Any]:

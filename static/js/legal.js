@@ -130,6 +130,15 @@ function localDate(iso, pack) {
   return wall(instant(iso), pack.tz).date;
 }
 
+/** R-CAL-3: the office's habilitación (CFF 13) covering instant `iso`: its day range and its
+ * hours, both included, to the minute; null when none does. */
+export function enablementAt(iso, pack) {
+  const w = wall(instant(iso), pack.tz);
+  const minute = w.hh * 3600 + w.mm * 60;
+  return (pack.hour_enablements || []).find((e) => e.first_day <= w.date && w.date <= e.last_day
+    && hhmmSeconds(e.hours_from) <= minute && minute <= hhmmSeconds(e.hours_to)) || null;
+}
+
 /** R-CAL-3: wall time between the pack's start and end hours, both included, to the second. */
 export function withinBusinessHours(iso, pack) {
   const s = wall(instant(iso), pack.tz).seconds;
@@ -300,6 +309,10 @@ class Ctx {
     this.add(ruleId, "warn", key, field, params);
   }
 
+  note(ruleId, key, field, params) {
+    this.add(ruleId, "note", key, field, params);
+  }
+
   missing(ruleId, field, severity = "block") {
     this.add(ruleId, severity, `missing.${ruleId}`, field, { label: this.pack.labels[field] });
   }
@@ -322,7 +335,12 @@ function startsInBusinessTime(c) {
   if (!present(f.started_at) || isBusinessTime(f.started_at, pack)) return;
   const w = wall(instant(f.started_at), pack.tz);
   const e = f.enablement;
-  if (!present(e)) {
+  const officeEnablement = present(e) ? null : enablementAt(f.started_at, pack);
+  if (officeEnablement) {
+    c.note("R-CAL-3", "cal3.under_office_enablement", "started_at", {
+      folio: officeEnablement.folio, date: fmtDate(w.date), time: fmtTime(w),
+    });
+  } else if (!present(e)) {
     if (!isBusinessDay(w.date, pack)) {
       c.block("R-CAL-3", "cal3.non_business_day", "started_at", { date: fmtDate(w.date) });
     } else {

@@ -146,6 +146,8 @@ def test_one_tap_enrollment_needs_the_session_and_its_csrf_token(database_url, t
     with guarded.app_context():
         device = db.session.scalars(select(Device)).one()
         assert device.enrolled_via == "session" and device.name == "Teléfono de prueba"
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_sign_out_keeps_the_outbox_for_the_same_user_who_sends_it_on_coming_back(

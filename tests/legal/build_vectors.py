@@ -30,6 +30,12 @@ PACKS: dict[str, dict[str, Any]] = {
                        "friday_rule": False},
     "cdmx_tolerance_30": {"tz": "America/Mexico_City", "start": "2026-01-01", "days": 365,
                           "tolerance_minutes": 30},
+    "cdmx_enabled": {"tz": "America/Mexico_City", "start": "2026-01-01", "days": 365,
+                     "hour_enablements": [
+                         {"folio": "HAB-DEMO-1401", "first_day": "2026-03-09",
+                          "last_day": "2026-03-14", "hours_from": "00:00", "hours_to": "23:59"},
+                         {"folio": "HAB-7/2026", "first_day": "2026-03-17",
+                          "last_day": "2026-03-17", "hours_from": "19:00", "hours_to": "22:00"}]},
     "cdmx_2021": {"tz": "America/Mexico_City", "start": "2021-01-01", "days": 365},
     "cdmx_2025": {"tz": "America/Mexico_City", "start": "2025-01-01", "days": 365},
     "cdmx_2024": {"tz": "America/Mexico_City", "start": "2024-01-01", "days": 366},
@@ -219,7 +225,7 @@ def media(*roles: str) -> list[dict[str, str]]:
     return [{"role": r, "id": f"m-{n}"} for n, r in enumerate(roles)]
 
 
-B, W = "block", "warn"
+B, W, N = "block", "warn", "note"
 
 # R-CAL-3: business days and hours -----------------------------------------------------------
 
@@ -265,6 +271,34 @@ case("cal3-night-with-enablement", "R-CAL-3",
      "Martes 20:00 con habilitación: ni R-CAL-3 ni R-CAL-4.",
      personal_notification("2026-03-10T20:00:00-06:00",
                            enablement={**enabled, "issued_on": "2026-03-09"}), [])
+case("cal3-night-under-office-enablement", "R-CAL-3",
+     "Martes 20:00 con la habilitación HAB-DEMO-1401 de la oficina: no bloquea, lo hace constar.",
+     personal_notification("2026-03-10T20:00:00-06:00"), [("R-CAL-3", N, "started_at")],
+     pack="cdmx_enabled")
+case("cal3-saturday-under-office-enablement", "R-CAL-3",
+     "Sábado 14/03 a las 06:00, último día de la habilitación de la oficina: constancia.",
+     personal_notification("2026-03-14T06:00:00-06:00"), [("R-CAL-3", N, "started_at")],
+     pack="cdmx_enabled")
+case("cal3-office-enablement-last-minute", "R-CAL-3",
+     "Habilitación de 19:00 a 22:00: las 22:00:59 aún están cubiertas (al minuto).",
+     personal_notification("2026-03-17T22:00:59-06:00"), [("R-CAL-3", N, "started_at")],
+     pack="cdmx_enabled")
+case("cal3-after-office-enablement-hours", "R-CAL-3",
+     "Habilitación de 19:00 a 22:00: a las 22:01 ya no cubre, se bloquea.",
+     personal_notification("2026-03-17T22:01:00-06:00"), [("R-CAL-3", B, "started_at")],
+     pack="cdmx_enabled")
+case("cal3-day-after-office-enablement", "R-CAL-3",
+     "Domingo 15/03, un día después de la habilitación: se bloquea como siempre.",
+     personal_notification("2026-03-15T10:00:00-06:00"), [("R-CAL-3", B, "started_at")],
+     pack="cdmx_enabled")
+case("cal3-business-hours-with-office-enablement", "R-CAL-3",
+     "En horario hábil la habilitación no hace falta: sin hallazgos.",
+     personal_notification("2026-03-10T10:00:00-06:00"), [], pack="cdmx_enabled")
+case("cal3-own-enablement-over-office-one", "R-CAL-3",
+     "Con su propia habilitación completa, la de la oficina no se cita: sin hallazgos.",
+     personal_notification("2026-03-10T20:00:00-06:00",
+                           enablement={**enabled, "issued_on": "2026-03-09"}), [],
+     pack="cdmx_enabled")
 case("cal3-tijuana-summer-0745", "R-CAL-3",
      "Tijuana, julio (horario de verano, UTC-7): 14:45Z son las 07:45 locales: hábil.",
      personal_notification("2026-07-15T14:45:00+00:00"), [], pack="tijuana")
