@@ -41,7 +41,8 @@ from fieldapp.diligences.services import Receipt, decide, media_arrived, record_
 from fieldapp.extensions import db
 from fieldapp.legal.calendar import BusinessCalendar
 from fieldapp.legal.checks import CheckParams, check_diligence
-from fieldapp.legal.services import calendar_for, parameters_for
+from fieldapp.legal.facts import position_facts
+from fieldapp.legal.services import calendar_for, check_params_for
 from fieldapp.media.services import store_media
 from fieldapp.offices.models import Office
 from fieldapp.portfolio.models import Document
@@ -108,7 +109,7 @@ class Planner:
         self.office = office
         self.zone = ZoneInfo(office.timezone)
         self.days = days
-        self.calendars: dict[date, BusinessCalendar] = {}
+        self.params: dict[date, CheckParams] = {}
         self.cursors: dict[tuple[int, date], datetime] = {}
         self.planned: list[Planned] = []
 
@@ -126,11 +127,9 @@ class Planner:
         return self.check_params(day).calendar.next_business_day(day)
 
     def check_params(self, day: date) -> CheckParams:
-        if day not in self.calendars:
-            self.calendars[day] = calendar_for(self.office, day)
-        return CheckParams(calendar=self.calendars[day],
-                           follow_up_tolerance_minutes=parameters_for(
-                               self.office, day).follow_up_tolerance_minutes)
+        if day not in self.params:
+            self.params[day] = check_params_for(self.office, day)
+        return self.params[day]
 
     # People and places -----------------------------------------------------------------------
 
@@ -471,6 +470,8 @@ def _warning_reasons(p: Planner, planned: Planned) -> dict[str, str]:
     before finalizing: every warning gets the field user's reason."""
     facts = dict(planned.facts)
     facts["media"] = [{"role": role, "id": _sha(data)} for data, _, role in planned.media]
+    address = planned.assignment.document.address
+    facts.update(position_facts(planned.gps, address.latitude, address.longitude))
     day = datetime.fromisoformat(planned.facts["started_at"]).astimezone(p.zone).date()
     findings = check_diligence(facts, p.check_params(day))
     return {f.rule_id: REASONS.get(f.rule_id, DEFAULT_REASON) for f in findings

@@ -16,7 +16,12 @@ from decimal import Decimal
 from typing import Any
 
 from fieldapp.legal.calendar import BusinessCalendar, HoursEnablement
-from fieldapp.legal.checks import DEFAULT_TOLERANCE_MINUTES, CheckParams
+from fieldapp.legal.checks import (
+    DEFAULT_GPS_MAX_ACCURACY_M,
+    DEFAULT_GPS_WARN_DISTANCE_M,
+    DEFAULT_TOLERANCE_MINUTES,
+    CheckParams,
+)
 from fieldapp.legal.costs import DEFAULT_COST_TABLE, CostBracket
 from fieldapp.legal.goods import ITEM_CATEGORIES
 from fieldapp.legal.messages import ADDRESS_ORIGIN_LABELS, LABELS, MESSAGES
@@ -45,6 +50,8 @@ def field_pack(
     friday_rule: bool = True,
     photo_long_edge: int = DEFAULT_PHOTO_LONG_EDGE,
     cost_base: str = "total",
+    gps_warn_distance_m: int = DEFAULT_GPS_WARN_DISTANCE_M,
+    gps_max_accuracy_m: int = DEFAULT_GPS_MAX_ACCURACY_M,
 ) -> dict[str, Any]:
     """The pack for the days [start, start + days) of the office whose calendar is ``cal``.
 
@@ -68,6 +75,8 @@ def field_pack(
         # R-PAE-3: the phone computes the amount secured on the same base as the office.
         "cost_base": cost_base,
         "follow_up_tolerance_minutes": tolerance_minutes,
+        "gps_warn_distance_m": gps_warn_distance_m,  # R-GPS-1
+        "gps_max_accuracy_m": gps_max_accuracy_m,  # R-GPS-2
         "friday_rule": friday_rule,
         "photo_long_edge": photo_long_edge,
         "item_categories": {key: asdict(c) for key, c in ITEM_CATEGORIES.items()},
@@ -107,7 +116,11 @@ def calendar_from_pack(pack: Mapping[str, Any]) -> BusinessCalendar:
 
 def check_params_from_pack(pack: Mapping[str, Any]) -> CheckParams:
     return CheckParams(calendar=calendar_from_pack(pack),
-                       follow_up_tolerance_minutes=int(pack["follow_up_tolerance_minutes"]))
+                       follow_up_tolerance_minutes=int(pack["follow_up_tolerance_minutes"]),
+                       gps_warn_distance_m=int(pack.get("gps_warn_distance_m",
+                                                        DEFAULT_GPS_WARN_DISTANCE_M)),
+                       gps_max_accuracy_m=int(pack.get("gps_max_accuracy_m",
+                                                       DEFAULT_GPS_MAX_ACCURACY_M)))
 
 
 def cost_table_from_pack(pack: Mapping[str, Any]) -> tuple[CostBracket, ...]:

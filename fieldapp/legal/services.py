@@ -27,7 +27,12 @@ from fieldapp.credits.models import CreditNotification, CreditSituation
 from fieldapp.db_types import utcnow
 from fieldapp.extensions import db
 from fieldapp.legal.calendar import DEFAULT_HOURS_END, DEFAULT_HOURS_START, BusinessCalendar, HoursEnablement
-from fieldapp.legal.checks import DEFAULT_TOLERANCE_MINUTES
+from fieldapp.legal.checks import (
+    DEFAULT_GPS_MAX_ACCURACY_M,
+    DEFAULT_GPS_WARN_DISTANCE_M,
+    DEFAULT_TOLERANCE_MINUTES,
+    CheckParams,
+)
 from fieldapp.legal.costs import DEFAULT_COST_TABLE, CostBracket
 from fieldapp.legal.deadlines import enforcement_gate, payment_deadline, takes_effect_on
 from fieldapp.legal.messages import fmt_date
@@ -47,6 +52,8 @@ from fieldapp.portfolio.services import STATUS_RANK, advance_credit_status, adva
 
 SATURDAY = 5
 MAX_TOLERANCE_MINUTES = 120
+MAX_GPS_WARN_DISTANCE_M = 50_000  # R-GPS-1: beyond 50 km the rule would say nothing useful
+MAX_GPS_ACCURACY_M = 1_000  # R-GPS-2
 DEFAULT_COST_BASE = "total"
 # A credit between notification and the enforcement gate: its dates still follow the calendar.
 AWAITING_GATE = ("notified", "in_clarification", "challenged")
@@ -83,6 +90,8 @@ class LegalParameters:
     valid_from: date | None = None  # None: the defaults shipped with the code
     version_id: int | None = None
     office_id: int | None = None  # scope of the version; None: institute-wide or code default
+    gps_warn_distance_m: int = DEFAULT_GPS_WARN_DISTANCE_M  # R-GPS-1
+    gps_max_accuracy_m: int = DEFAULT_GPS_MAX_ACCURACY_M  # R-GPS-2
 
     @property
     def is_code_default(self) -> bool:
@@ -121,6 +130,8 @@ def _parameters_of(version: LegalParameterSet) -> LegalParameters:
         valid_from=version.valid_from,
         version_id=version.id,
         office_id=version.office_id,
+        gps_warn_distance_m=version.gps_warn_distance_m,
+        gps_max_accuracy_m=version.gps_max_accuracy_m,
     )
 
 
@@ -205,6 +216,16 @@ def calendar_for(office: Office, on: date | None = None) -> BusinessCalendar:
     return _calendar(office, params)
 
 
+def check_params_for(office: Office, on: date) -> CheckParams:
+    """What the field checks of ``office`` need on ``on``: its calendar and the parameters in
+    force (R-NOT-5 tolerance, R-GPS-1 and R-GPS-2 limits)."""
+    params = parameters_for(office, on)
+    return CheckParams(calendar=_calendar(office, params),
+                       follow_up_tolerance_minutes=params.follow_up_tolerance_minutes,
+                       gps_warn_distance_m=params.gps_warn_distance_m,
+                       gps_max_accuracy_m=params.gps_max_accuracy_m)
+
+
 def _calendar(office: Office, params: LegalParameters) -> BusinessCalendar:
     return BusinessCalendar(institutional_days(office), tz=office.timezone,
                             hours_start=params.business_hours_start,
@@ -261,6 +282,7 @@ def field_pack_for(office: Office, today: date, days: int = DEFAULT_PACK_DAYS) -
         _calendar(office, params), today, days=days, costs=params.cost_table,
         tolerance_minutes=params.follow_up_tolerance_minutes, friday_rule=params.friday_rule,
         photo_long_edge=office.photo_long_edge, cost_base=params.cost_base,
+        gps_warn_distance_m=params.gps_warn_distance_m, gps_max_accuracy_m=params.gps_max_accuracy_m,
     )
 
 
@@ -355,6 +377,8 @@ def _comparable(p: LegalParameters) -> dict[str, Any]:
         "business_hours_start": p.business_hours_start.strftime("%H:%M"),
         "business_hours_end": p.business_hours_end.strftime("%H:%M"),
         "cost_base": p.cost_base,
+        "gps_warn_distance_m": p.gps_warn_distance_m,
+        "gps_max_accuracy_m": p.gps_max_accuracy_m,
         "cost_table": [[b.valid_from.isoformat(), b.valid_to.isoformat() if b.valid_to else None,
                         str(b.minimum), str(b.maximum), str(b.rate), b.note] for b in p.cost_table],
     }
@@ -392,10 +416,13 @@ def save_parameter_version(
     cost_table: Sequence[CostBracket],
     note: str,
     actor: User | None,
+    gps_warn_distance_m: int | None = None,
+    gps_max_accuracy_m: int | None = None,
 ) -> LegalParameterSet:
     """A new version of the legal parameters of ``office`` (None: the institute's default),
     in force from ``valid_from``. Never overwrites: the version it replaces stays, and is
-    named. A change takes effect on ``valid_from`` or later, never in the past."""
+    named. A change takes effect on ``valid_from`` or later, never in the past. A GPS limit
+    left as None keeps the one in force (R-GPS-1, R-GPS-2)."""
     if valid_from < today:
         raise LegalConfigError("La fecha de entrada en vigor no puede ser anterior a hoy: "
                                "los cálculos ya hechos no se reescriben.")
@@ -412,8 +439,18 @@ def save_parameter_version(
     history = ParameterHistory(office)
     replaced = history.version_on(valid_from)
     before = history.on(valid_from)
+    gps_warn_distance_m = before.gps_warn_distance_m if gps_warn_distance_m is None else gps_warn_distance_m
+    gps_max_accuracy_m = before.gps_max_accuracy_m if gps_max_accuracy_m is None else gps_max_accuracy_m
+    if not 1 <= gps_warn_distance_m <= MAX_GPS_WARN_DISTANCE_M:
+        raise LegalConfigError(f"La distancia al domicilio debe estar entre 1 y "
+                               f"{MAX_GPS_WARN_DISTANCE_M:,} metros.")
+    if not 1 <= gps_max_accuracy_m <= MAX_GPS_ACCURACY_M:
+        raise LegalConfigError(f"La precisión mínima del GPS debe estar entre 1 y "
+                               f"{MAX_GPS_ACCURACY_M:,} metros.")
     new = LegalParameters(friday_rule, follow_up_tolerance_minutes, business_hours_start,
-                          business_hours_end, cost_base, tuple(ordered))
+                          business_hours_end, cost_base, tuple(ordered),
+                          gps_warn_distance_m=gps_warn_distance_m,
+                          gps_max_accuracy_m=gps_max_accuracy_m)
     old_values, new_values = _comparable(before), _comparable(new)
     changes = {k: [old_values[k], v] for k, v in new_values.items() if old_values[k] != v}
     if not changes:
@@ -426,6 +463,8 @@ def save_parameter_version(
         business_hours_start=business_hours_start,
         business_hours_end=business_hours_end,
         cost_base=cost_base,
+        gps_warn_distance_m=gps_warn_distance_m,
+        gps_max_accuracy_m=gps_max_accuracy_m,
         note=note,
         replaces_id=replaced.id if replaced is not None else None,
         created_by_id=actor.id if actor is not None else None,

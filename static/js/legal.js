@@ -367,6 +367,55 @@ function endsWithinBusinessHours(c) {
   });
 }
 
+// ---- R-GPS-1 / R-GPS-2 ----------------------------------------------------------------------
+
+// geopy's great_circle (fieldapp/legal/checks.py), same radius and formula, so both sides
+// print the same distance.
+const GREAT_CIRCLE_RADIUS_KM = 6371.009;
+
+function greatCircleKm(a, b) {
+  const rad = (d) => (d * Math.PI) / 180;
+  const [lat1, lng1, lat2, lng2] = [rad(a.latitude), rad(a.longitude), rad(b.latitude), rad(b.longitude)];
+  const dLng = lng2 - lng1;
+  const y = Math.sqrt((Math.cos(lat2) * Math.sin(dLng)) ** 2
+    + (Math.cos(lat1) * Math.sin(lat2) - Math.sin(lat1) * Math.cos(lat2) * Math.cos(dLng)) ** 2);
+  const x = Math.sin(lat1) * Math.sin(lat2) + Math.cos(lat1) * Math.cos(lat2) * Math.cos(dLng);
+  return GREAT_CIRCLE_RADIUS_KM * Math.atan2(y, x);
+}
+
+/** "350 m", "465.7 km", "1,204.3 km" (es-MX), as fmt_distance. */
+function fmtDistance(km) {
+  if (km < 1) return `${Math.round(km * 1000)} m`;
+  const [whole, tenth] = km.toFixed(1).split(".");
+  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${tenth} km`;
+}
+
+function hasFix(g) {
+  return present(g) && present(g.latitude) && present(g.longitude);
+}
+
+/** R-GPS-2: finalizing needs a GPS fix, at least as accurate as the office's limit. */
+function gpsFixIsUsable(c) {
+  const g = c.f.gps;
+  const limit = c.pack.gps_max_accuracy_m ?? 100;
+  if (!hasFix(g) || !present(g.accuracy_m)) {
+    c.block("R-GPS-2", "gps2.no_fix", "gps", {});
+  } else if (g.accuracy_m > limit) {
+    c.block("R-GPS-2", "gps2.poor_fix", "gps", { accuracy: `±${Math.round(g.accuracy_m)} m`, limit: `${limit} m` });
+  }
+}
+
+/** R-GPS-1: a fix farther from the address on file than the office's threshold asks why. */
+function gpsNearAddress(c) {
+  const { gps, address_location: at } = c.f;
+  if (!hasFix(gps) || !hasFix(at)) return;
+  const km = greatCircleKm(gps, at);
+  const limitM = c.pack.gps_warn_distance_m ?? 1000;
+  if (km * 1000 > limitM) {
+    c.warn("R-GPS-1", "gps1.far_from_address", "gps", { distance: fmtDistance(km), limit: fmtDistance(limitM / 1000) });
+  }
+}
+
 // ---- R-NOT-2 / R-NOT-8 ----------------------------------------------------------------------
 
 function timesRecorded(c) {
@@ -835,7 +884,8 @@ function obstructionJustified(c) {
 // ---- registry (same order as CHECKS_BY_KIND in fieldapp/legal/checks.py) --------------------
 
 const COMMON = [timesRecorded, startsInBusinessTime, fieldUserIdentified, addressRecorded,
-  addressOriginIsFiscal, addressVerified, addresseeAsked, onSiteFactsEnteredOnSite];
+  addressOriginIsFiscal, addressVerified, addresseeAsked, onSiteFactsEnteredOnSite,
+  gpsFixIsUsable, gpsNearAddress];
 const ATTENDED = [receiverNamedAndSigned, attendeeIdentified, representationProven,
   copyDelivered, absenceExplained];
 const FOLLOW_UP = [firstVisitReachesAddressee, citatorioReferenceRecorded,

@@ -50,7 +50,9 @@ def _pack_json(name: str) -> str:
                              b["note"]) for b in spec["costs"]]
     pack = field_pack(office_calendar(name), date.fromisoformat(spec["start"]), spec["days"],
                       costs=costs, tolerance_minutes=spec.get("tolerance_minutes", 15),
-                      friday_rule=spec.get("friday_rule", True))
+                      friday_rule=spec.get("friday_rule", True),
+                      gps_warn_distance_m=spec.get("gps_warn_distance_m", 1000),
+                      gps_max_accuracy_m=spec.get("gps_max_accuracy_m", 100))
     return json.dumps(pack)
 
 
