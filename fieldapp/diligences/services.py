@@ -318,6 +318,7 @@ def _store(rec: RecordIn, facts: DiligenceFacts, context: BatchContext) -> Dilig
         findings=[_finding_dict(f, rec.warning_reasons) for f in findings],
         has_block_findings=any(f.severity == "block" for f in findings),
         has_warn_findings=any(f.severity == "warn" for f in findings),
+        far_from_address=any(f.rule_id == "R-GPS-1" for f in findings),
         credit_closed=bool(closed), assignment_withdrawn=withdrawn, server_notes=notes,
         review_state="received",
     )

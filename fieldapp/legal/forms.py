@@ -78,6 +78,13 @@ class ParameterSetForm(AppForm):
     business_hours_end = TimeField("Fin del horario hábil", validators=[
         DataRequired("Indique la hora de fin.")])
     cost_base = SelectField("Base de los gastos de ejecución", choices=dict(COST_BASES))
+    gps_warn_distance_m = IntegerField(
+        "Distancia al domicilio registrado que pide explicar la posición GPS (metros, R-GPS-1)",
+        # Blank keeps the value in force (save_parameter_version).
+        validators=[Optional(), NumberRange(min=1, max=50_000, message="Entre 1 y 50,000 metros.")])
+    gps_max_accuracy_m = IntegerField(
+        "Precisión GPS mínima para finalizar (metros, R-GPS-2)",
+        validators=[Optional(), NumberRange(min=1, max=1_000, message="Entre 1 y 1,000 metros.")])
     brackets = FieldList(FormField(BracketForm), min_entries=1)
     note = TextAreaField("Motivo o fundamento del cambio", validators=[
         DataRequired("Escriba el motivo o fundamento del cambio."), Length(max=300)])

@@ -140,6 +140,8 @@ def _prefilled(params: LegalParameters, today: date) -> ParameterSetForm:
         "business_hours_start": params.business_hours_start,
         "business_hours_end": params.business_hours_end,
         "cost_base": params.cost_base,
+        "gps_warn_distance_m": params.gps_warn_distance_m,
+        "gps_max_accuracy_m": params.gps_max_accuracy_m,
         "brackets": [
             {"valid_from": b.valid_from, "valid_to": b.valid_to, "minimum": b.minimum,
              "maximum": b.maximum, "rate_percent": b.rate * 100, "note": b.note}
@@ -207,6 +209,8 @@ def save_parameters() -> Response | tuple[str, int]:
                 cost_table=_brackets_of(form),
                 note=form.note.data or "",
                 actor=me,
+                gps_warn_distance_m=form.gps_warn_distance_m.data,
+                gps_max_accuracy_m=form.gps_max_accuracy_m.data,
             )
         except (LegalConfigError, ValueError) as exc:
             db.session.rollback()

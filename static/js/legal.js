@@ -390,6 +390,17 @@ function fmtDistance(km) {
   return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${tenth} km`;
 }
 
+/** The facts the GPS rules read, from the record's fix and the address on file (as
+ * fieldapp/legal/facts.py position_facts): added to what the user entered before judging. */
+export function positionFacts(gps, address) {
+  const facts = {};
+  if (gps) facts.gps = { latitude: gps.latitude, longitude: gps.longitude, accuracy_m: gps.accuracy_m };
+  if (address && present(address.latitude) && present(address.longitude)) {
+    facts.address_location = { latitude: address.latitude, longitude: address.longitude };
+  }
+  return facts;
+}
+
 function hasFix(g) {
   return present(g) && present(g.latitude) && present(g.longitude);
 }
