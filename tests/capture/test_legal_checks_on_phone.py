@@ -49,7 +49,8 @@ def test_r_cal_3_a_citatorio_at_night_shows_the_block_and_cannot_be_finalized(
     blocks = page.locator("#findings-block .finding")
     expect(blocks.filter(has_text="R-CAL-3")).to_have_text(
         "R-CAL-3 La diligencia inició a las 20:15, fuera del horario hábil de 07:30 a 18:00, sin "
-        "habilitación (CFF 13).")
+        "habilitación (CFF 13). Vuelva en horario hábil, o pida a su jefe de oficina que "
+        "registre una habilitación de horas inhábiles.")
     expect(page.locator("#finalize")).to_be_disabled()
     expect(page.locator("#finalize-status")).to_contain_text("No se puede finalizar")
     screenshot(page, "form-blocked-outside-business-hours")
