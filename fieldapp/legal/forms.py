@@ -28,6 +28,22 @@ class NonBusinessDayForm(AppForm):
         Length(max=200)])
 
 
+class HoursEnablementForm(AppForm):
+    """R-CAL-3 (CFF 13): a habilitación de días y horas inhábiles the office records."""
+
+    folio = StringField("Folio del documento que habilita", validators=[
+        DataRequired("Escriba el folio del documento (p. ej. «HAB-7/2026»)."), Length(max=40)])
+    signer = StringField("Firma", validators=[
+        DataRequired("Escriba quién firma la habilitación."), Length(max=120)])
+    issued_on = DateField("Fecha del documento", validators=[DataRequired("Indique la fecha del documento.")])
+    first_day = DateField("Primer día habilitado", validators=[DataRequired("Indique el primer día.")])
+    last_day = DateField("Último día habilitado", validators=[DataRequired("Indique el último día.")])
+    hours_from = TimeField("Desde la hora", validators=[DataRequired("Indique la hora de inicio.")])
+    hours_to = TimeField("Hasta la hora", validators=[DataRequired("Indique la hora de fin.")])
+    reason = StringField("Motivo", validators=[
+        DataRequired("Escriba el motivo (p. ej. «Operativo nocturno de embargo»)."), Length(max=300)])
+
+
 class RemoveDayForm(AppForm):
     reason = StringField("Motivo del retiro", validators=[
         DataRequired("Escriba por qué se retira el día."), Length(max=200)])

@@ -18,6 +18,7 @@ from fieldapp.legal.services import (
     field_pack_for,
     record_hours_enablement,
 )
+from fieldapp.web.formats import short_date
 
 TUESDAY = date(2026, 3, 10)
 
@@ -88,3 +89,24 @@ def test_an_incomplete_or_inconsistent_habilitacion_is_refused(world, overrides,
     a = world["a"]
     with pytest.raises(LegalConfigError, match=message):
         _enable(a["office"], a["supervisor"], **overrides)
+
+
+def test_the_office_head_records_a_habilitacion_on_its_page(client, auth, world):
+    a = world["a"]
+    auth.login("jefe-a")
+    page = client.get("/oficina/habilitaciones").get_data(as_text=True)
+    assert "No hay habilitaciones registradas" in page and "07:30 a 18:00" in page
+    form = {"folio": "HAB-7/2026", "signer": "Lic. Rosa Méndez", "issued_on": "2026-03-09",
+            "first_day": "2026-03-10", "last_day": "2026-03-14", "hours_from": "18:00",
+            "hours_to": "22:00", "reason": "Operativo nocturno de embargo"}
+    refused = client.post("/oficina/habilitaciones", data={**form, "issued_on": "2026-03-11"})
+    assert refused.status_code == 422
+    assert "no puede ser posterior al primer día" in refused.get_data(as_text=True)
+    assert client.post("/oficina/habilitaciones", data=form).status_code == 302
+    listed = client.get("/oficina/habilitaciones").get_data(as_text=True)
+    assert "HAB-7/2026" in listed and "18:00 a 22:00" in listed
+    assert f"{short_date(TUESDAY)} al {short_date(TUESDAY + timedelta(days=4))}" in listed
+    assert _hours_findings(a["office"], TUESDAY, time(20, 0))[0][0] == "note"
+    auth.logout()
+    auth.login("notificador-a")
+    assert client.get("/oficina/habilitaciones").status_code in (302, 403)
