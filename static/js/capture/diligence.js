@@ -431,6 +431,7 @@ function findingItems(findings) {
 function showFindings(findings) {
   $("findings-block").replaceChildren(...findingItems(findings.filter((f) => f.severity === "block")));
   $("findings-warn").replaceChildren(...findingItems(findings.filter((f) => f.severity === "warn")));
+  $("findings-note").replaceChildren(...findingItems(findings.filter((f) => f.severity === "note")));
 }
 
 // What the user typed as a warning's reason counts at once: a re-render of the findings while
