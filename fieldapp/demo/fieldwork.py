@@ -63,6 +63,8 @@ REASONS = {
     "R-NOT-6": "La persona se negó a recibir el documento: se turna para notificación por estrados.",
     "R-NOT-5": "Tráfico por obras en la avenida: se llegó unos minutos después de la hora fijada.",
     "R-PAE-1": "Se deja constancia en el acta de por qué no se embargó en el acto.",
+    "R-GPS-1": "El domicilio registrado está mal ubicado en el mapa; se verificó con el letrero y "
+               "el número exterior.",
 }
 DEFAULT_REASON = "Se deja constancia en el acta."
 
@@ -140,16 +142,17 @@ class Planner:
         return "".join(self.rng.choice("0123456789") for _ in range(13))
 
     def gps(self, document: Document, fix_at: datetime, quality: str) -> dict[str, Any]:
-        """A fix near the address on file; ``far`` hundreds of metres off, ``poor`` with a wide
-        accuracy circle (both shown to the office head)."""
+        """A fix near the address on file; ``far`` over a kilometre off (R-GPS-1 asks why),
+        ``poor`` with a wide accuracy circle still within the office's limit (R-GPS-2 would
+        block a worse one: a phone could not have finalized it)."""
         address = document.address
         lat, lon = address.latitude or 20.6767, address.longitude or -103.3475
-        metres = {"far": self.rng.uniform(350, 700), "poor": self.rng.uniform(20, 90)}.get(
+        metres = {"far": self.rng.uniform(1200, 2500), "poor": self.rng.uniform(20, 90)}.get(
             quality, self.rng.uniform(3, 25))
         bearing = self.rng.uniform(0, 2 * math.pi)
         dlat = metres * math.cos(bearing) / METRES_PER_DEGREE
         dlon = metres * math.sin(bearing) / (METRES_PER_DEGREE * math.cos(math.radians(lat)))
-        accuracy = self.rng.uniform(150, 420) if quality == "poor" else self.rng.uniform(4, 16)
+        accuracy = self.rng.uniform(60, 95) if quality == "poor" else self.rng.uniform(4, 16)
         return {"latitude": round(lat + dlat, 6), "longitude": round(lon + dlon, 6),
                 "accuracy_m": round(accuracy, 1), "fix_at": format_timestamp(fix_at)}
 
