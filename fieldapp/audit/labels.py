@@ -19,6 +19,7 @@ ACTION_LABELS: dict[str, str] = {
     "office_photo_long_edge_changed": "Cambió el tamaño de las fotos",
     "legal_parameters_versioned": "Guardó parámetros legales",
     "non_business_day_added": "Agregó un día inhábil", "non_business_day_removed": "Quitó un día inhábil",
+    "hours_enablement_recorded": "Registró una habilitación de días y horas inhábiles",
     # field work and review
     "assignment_created": "Asignó trabajo", "assignment_withdrawn": "Retiró una asignación",
     "assignment_due_changed": "Cambió el vencimiento de una asignación",
@@ -83,6 +84,7 @@ OBJECT_LABELS: dict[str, str] = {
     "inventory_counts": "Inventario", "offices": "Oficina", "sectors": "Sector",
     "reports": "Informe", "enrollment_links": "Código QR", "legal_parameter_sets": "Parámetros",
     "non_business_days": "Día inhábil",
+    "office_hours_enablements": "Habilitación de horas inhábiles",
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, send_from_directory, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, send_from_directory, url_for
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
@@ -19,6 +19,8 @@ from fieldapp.auth.access import allow, current_user, public
 from fieldapp.auth.models import User
 from fieldapp.capture.shell import SHELL_PAGE_ENDPOINTS, current_shell
 from fieldapp.db_types import utcnow
+from fieldapp.devices.services import DeviceError, enroll_device
+from fieldapp.extensions import db
 from fieldapp.legal.limits import as_dict as input_limits
 from fieldapp.web.assets import compress_public_response
 
@@ -51,6 +53,7 @@ def capture_context(user: User) -> dict[str, Any]:
             "home": url_for("capture.home"),
             "diligence": url_for("capture.diligence"),
             "logout": url_for("capture.logout"),
+            "enroll": url_for("capture.enroll_this_phone"),
             "server_logout": url_for("auth.logout"),
             "login": url_for("auth.login"),
             "service_worker": url_for("capture.service_worker"),
@@ -90,6 +93,29 @@ def diligence() -> str:
 @allow("notifier", "executor")
 def logout() -> str:
     return _render_page("capture/logout.html", "logout")
+
+
+@bp.post("/captura/activar")
+@allow("notifier", "executor")
+def enroll_this_phone() -> Response | tuple[Response, int]:
+    """One tap enrolls the phone of the signed-in user: the session and its CSRF token (checked
+    by CSRFProtect before this runs) already prove who it is, so no password is asked again.
+    The token is shown once, like the password and QR enrollments (docs/sync-protocol.md)."""
+    user = current_user()
+    assert user is not None
+    body = request.get_json(silent=True)
+    name = body.get("device_name") if isinstance(body, dict) else None
+    try:
+        enrollment = enroll_device(user, name if isinstance(name, str) else "", via="session")
+    except DeviceError as exc:
+        db.session.rollback()
+        return jsonify({"code": exc.code, "message": exc.message}), 422
+    db.session.commit()
+    response = jsonify({"device_id": enrollment.device.id, "token": enrollment.token,
+                        "device_name": enrollment.device.name})
+    response.status_code = 201
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/captura/sin-conexion")

@@ -126,3 +126,14 @@ USERS: tuple[DemoUser, ...] = (
 )
 # Which notifier covers which sectors.
 NOTIFIER_SECTORS = {"notificador1": ("S01", "S02", "S03"), "notificador2": ("S04", "S05", "S06")}
+
+
+# R-CAL-3 (CFF 13): the demo office holds a habilitación of every hour of the demo's days, so
+# a newcomer can capture at any hour of their own time zone. A real office records one for a
+# real case on its parámetros screen; without one the business-hours rule blocks as always.
+DEMO_ENABLEMENT_FOLIO = "HAB-DEMO-1401"
+DEMO_ENABLEMENT_SIGNER = "Laura Patricia Navarro Ibarra, jefa de la oficina de cobros (ficticia)"
+DEMO_ENABLEMENT_REASON = ("Demostración: habilita todos los días y horas del periodo de prueba "
+                          "para que la captura pueda probarse a cualquier hora.")
+DEMO_ENABLEMENT_DAYS_BEFORE = 30
+DEMO_ENABLEMENT_DAYS_AFTER = 330  # with the 30 before: within the one-year limit

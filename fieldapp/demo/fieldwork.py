@@ -41,7 +41,8 @@ from fieldapp.diligences.services import Receipt, decide, media_arrived, record_
 from fieldapp.extensions import db
 from fieldapp.legal.calendar import BusinessCalendar
 from fieldapp.legal.checks import CheckParams, check_diligence
-from fieldapp.legal.services import calendar_for, parameters_for
+from fieldapp.legal.facts import position_facts
+from fieldapp.legal.services import calendar_for, check_params_for
 from fieldapp.media.services import store_media
 from fieldapp.offices.models import Office
 from fieldapp.portfolio.models import Document
@@ -62,6 +63,8 @@ REASONS = {
     "R-NOT-6": "La persona se negó a recibir el documento: se turna para notificación por estrados.",
     "R-NOT-5": "Tráfico por obras en la avenida: se llegó unos minutos después de la hora fijada.",
     "R-PAE-1": "Se deja constancia en el acta de por qué no se embargó en el acto.",
+    "R-GPS-1": "El domicilio registrado está mal ubicado en el mapa; se verificó con el letrero y "
+               "el número exterior.",
 }
 DEFAULT_REASON = "Se deja constancia en el acta."
 
@@ -108,7 +111,7 @@ class Planner:
         self.office = office
         self.zone = ZoneInfo(office.timezone)
         self.days = days
-        self.calendars: dict[date, BusinessCalendar] = {}
+        self.params: dict[date, CheckParams] = {}
         self.cursors: dict[tuple[int, date], datetime] = {}
         self.planned: list[Planned] = []
 
@@ -126,11 +129,9 @@ class Planner:
         return self.check_params(day).calendar.next_business_day(day)
 
     def check_params(self, day: date) -> CheckParams:
-        if day not in self.calendars:
-            self.calendars[day] = calendar_for(self.office, day)
-        return CheckParams(calendar=self.calendars[day],
-                           follow_up_tolerance_minutes=parameters_for(
-                               self.office, day).follow_up_tolerance_minutes)
+        if day not in self.params:
+            self.params[day] = check_params_for(self.office, day)
+        return self.params[day]
 
     # People and places -----------------------------------------------------------------------
 
@@ -141,16 +142,17 @@ class Planner:
         return "".join(self.rng.choice("0123456789") for _ in range(13))
 
     def gps(self, document: Document, fix_at: datetime, quality: str) -> dict[str, Any]:
-        """A fix near the address on file; ``far`` hundreds of metres off, ``poor`` with a wide
-        accuracy circle (both shown to the office head)."""
+        """A fix near the address on file; ``far`` over a kilometre off (R-GPS-1 asks why),
+        ``poor`` with a wide accuracy circle still within the office's limit (R-GPS-2 would
+        block a worse one: a phone could not have finalized it)."""
         address = document.address
         lat, lon = address.latitude or 20.6767, address.longitude or -103.3475
-        metres = {"far": self.rng.uniform(350, 700), "poor": self.rng.uniform(20, 90)}.get(
+        metres = {"far": self.rng.uniform(1200, 2500), "poor": self.rng.uniform(20, 90)}.get(
             quality, self.rng.uniform(3, 25))
         bearing = self.rng.uniform(0, 2 * math.pi)
         dlat = metres * math.cos(bearing) / METRES_PER_DEGREE
         dlon = metres * math.sin(bearing) / (METRES_PER_DEGREE * math.cos(math.radians(lat)))
-        accuracy = self.rng.uniform(150, 420) if quality == "poor" else self.rng.uniform(4, 16)
+        accuracy = self.rng.uniform(60, 95) if quality == "poor" else self.rng.uniform(4, 16)
         return {"latitude": round(lat + dlat, 6), "longitude": round(lon + dlon, 6),
                 "accuracy_m": round(accuracy, 1), "fix_at": format_timestamp(fix_at)}
 
@@ -472,6 +474,8 @@ def _warning_reasons(p: Planner, planned: Planned) -> dict[str, str]:
     before finalizing: every warning gets the field user's reason."""
     facts = dict(planned.facts)
     facts["media"] = [{"role": role, "id": _sha(data)} for data, _, role in planned.media]
+    address = planned.assignment.document.address
+    facts.update(position_facts(planned.gps, address.latitude, address.longitude))
     day = datetime.fromisoformat(planned.facts["started_at"]).astimezone(p.zone).date()
     findings = check_diligence(facts, p.check_params(day))
     return {f.rule_id: REASONS.get(f.rule_id, DEFAULT_REASON) for f in findings

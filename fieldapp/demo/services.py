@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -20,6 +20,11 @@ from fieldapp.credits.estrados import diligence_day, issue_agreement, record_pub
 from fieldapp.credits.models import EstradosCase
 from fieldapp.demo.data import (
     CREDENTIAL_ISSUER,
+    DEMO_ENABLEMENT_DAYS_AFTER,
+    DEMO_ENABLEMENT_DAYS_BEFORE,
+    DEMO_ENABLEMENT_FOLIO,
+    DEMO_ENABLEMENT_REASON,
+    DEMO_ENABLEMENT_SIGNER,
     DEMO_PASSWORD,
     ENFORCEMENT_AUTHORITY,
     NOTIFIER_SECTORS,
@@ -39,6 +44,7 @@ from fieldapp.legal.services import (
     business_days_left,
     calendar_for,
     notification_dates,
+    record_hours_enablement,
     record_notification,
     sweep_enforceable,
 )
@@ -82,6 +88,7 @@ def seed_demo(today: date | None = None) -> DemoSeed | None:
     db.session.flush()
     today = today or office_today(office)
     users = _create_users(office, sectors, today)
+    _enable_every_hour(office, today, actor=users["jefe1"])
 
     emission = emission_rows(rng, office_code=office.code, count=DEMO_CREDIT_ROWS, today=today)
     import_credit_rows(list(enumerate(emission, start=2)), actor=users["admin"], only_office=office,
@@ -123,6 +130,15 @@ def _estrados_under_way(office: Office, today: date, *, actor: User) -> None:
         return
     issue_agreement(oldest, f"AC-EST/001/{agreed_on.year}", agreed_on, actor=actor, today=today)
     record_publication(oldest, published_on, published_on, actor=actor, today=today)
+
+
+def _enable_every_hour(office: Office, today: date, *, actor: User) -> None:
+    """R-CAL-3: the demo's habilitación of every day and hour around today (CFF 13)."""
+    first_day = today - timedelta(days=DEMO_ENABLEMENT_DAYS_BEFORE)
+    record_hours_enablement(
+        office, folio=DEMO_ENABLEMENT_FOLIO, signer=DEMO_ENABLEMENT_SIGNER, issued_on=first_day,
+        first_day=first_day, last_day=today + timedelta(days=DEMO_ENABLEMENT_DAYS_AFTER),
+        hours_from=time(0, 0), hours_to=time(23, 59), reason=DEMO_ENABLEMENT_REASON, actor=actor)
 
 
 def _create_users(office: Office, sectors: dict[str, Sector], today: date) -> dict[str, User]:

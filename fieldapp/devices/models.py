@@ -9,7 +9,8 @@ from fieldapp.auth.models import User
 from fieldapp.db_types import UTCDateTime, utcnow
 from fieldapp.extensions import db
 
-ENROLLMENT_METHODS = {"password": "Usuario y contraseña", "link": "Código QR"}
+ENROLLMENT_METHODS = {"password": "Usuario y contraseña", "link": "Código QR",
+                      "session": "Sesión iniciada"}
 
 
 class Device(db.Model):

@@ -135,6 +135,9 @@ class Diligence(db.Model):
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     has_block_findings: Mapped[bool] = mapped_column(default=False, index=True)
     has_warn_findings: Mapped[bool] = mapped_column(default=False)
+    # R-GPS-1 fired: the fix was farther from the address on file than the office allows (the
+    # review list's "Lejos del domicilio" filter).
+    far_from_address: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     credit_closed: Mapped[bool] = mapped_column(default=False)
     assignment_withdrawn: Mapped[bool] = mapped_column(default=False)
     server_notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

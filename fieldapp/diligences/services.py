@@ -44,9 +44,9 @@ from fieldapp.diligences.records import (
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.legal.checks import CheckParams, Finding, check_diligence
-from fieldapp.legal.facts import NOTIFIER_KINDS, DiligenceFacts, FactsError
+from fieldapp.legal.facts import NOTIFIER_KINDS, DiligenceFacts, FactsError, position_facts
 from fieldapp.legal.limits import limit_problems
-from fieldapp.legal.services import calendar_for, parameters_for, record_document_notification
+from fieldapp.legal.services import check_params_for, record_document_notification
 from fieldapp.media.models import MediaBlob
 from fieldapp.media.services import present
 from fieldapp.offices.models import Office
@@ -126,9 +126,7 @@ class CheckParamsCache:
     def for_day(self, office: Office, day: date) -> CheckParams:
         key = (office.id, day)
         if key not in self._params:
-            self._params[key] = CheckParams(
-                calendar=calendar_for(office, day),
-                follow_up_tolerance_minutes=parameters_for(office, day).follow_up_tolerance_minutes)
+            self._params[key] = check_params_for(office, day)
         return self._params[key]
 
 
@@ -159,7 +157,10 @@ class BatchContext:
             a.id: a for a in db.session.scalars(
                 select(Assignment).where(Assignment.id.in_(assignment_ids))
                 .options(joinedload(Assignment.document).selectinload(Document.credits)
-                         .selectinload(Credit.status_changes)))} if assignment_ids else {}
+                         .selectinload(Credit.status_changes),
+                         # The address on file: the GPS rules measure the fix against it.
+                         joinedload(Assignment.document).joinedload(Document.address)))
+        } if assignment_ids else {}
         self.present = present(m.sha256 for r in records for m in r.media)
         self.chain = (ChainIndex.load(receipt.device, records)
                       if receipt.device is not None and records else None)
@@ -235,10 +236,17 @@ def _resend(existing: Diligence, rec: RecordIn, user: User, context: BatchContex
                                 "se envía como registro nuevo que indica cuál reemplaza.")
 
 
-def _facts_for_checks(rec: RecordIn) -> dict[str, Any]:
-    # The media manifest is the single list of photos and signatures; the checks see it.
+def _facts_for_checks(rec: RecordIn, assignment: Assignment | None) -> dict[str, Any]:
+    # The media manifest is the single list of photos and signatures; the checks see it. So
+    # is the record's GPS fix, with the address on file it is measured against (R-GPS-1/2).
     facts = dict(rec.facts)
     facts["media"] = [{"role": m.role, "id": m.sha256} for m in rec.media]
+    address = assignment.document.address if assignment is not None else None
+    facts.update(position_facts(
+        None if rec.gps is None else {"latitude": rec.gps.latitude, "longitude": rec.gps.longitude,
+                                      "accuracy_m": rec.gps.accuracy_m},
+        address.latitude if address is not None else None,
+        address.longitude if address is not None else None))
     return facts
 
 
@@ -246,8 +254,9 @@ def _understand(rec: RecordIn, user: User, context: BatchContext
                 ) -> tuple[DiligenceFacts | None, list[FieldError]]:
     errors: list[FieldError] = []
     facts = None
+    assignment = context.assignments.get(rec.assignment_id)
     try:
-        facts = DiligenceFacts.from_dict(_facts_for_checks(rec))
+        facts = DiligenceFacts.from_dict(_facts_for_checks(rec, assignment))
     except FactsError as exc:
         path = exc.path if exc.path.startswith("facts") else f"facts.{exc.path}"
         errors.append(FieldError(path, S_FACTS, exc.problem))
@@ -255,7 +264,6 @@ def _understand(rec: RecordIn, user: User, context: BatchContext
     errors.extend(FieldError(path, S_FACTS, message) for path, message in limit_problems(rec.facts))
     if user.role == "notifier" and rec.kind not in NOTIFIER_KINDS:
         errors.append(FieldError("kind", S_KIND, "Esta diligencia corresponde a un ejecutor."))
-    assignment = context.assignments.get(rec.assignment_id)
     if assignment is None or assignment.user_id != user.id or assignment.office_id != user.office_id:
         errors.append(FieldError("assignment_id", S_ASSIGNMENT,
                                  "La asignación no existe o no es de este usuario."))
@@ -315,6 +323,7 @@ def _store(rec: RecordIn, facts: DiligenceFacts, context: BatchContext) -> Dilig
         findings=[_finding_dict(f, rec.warning_reasons) for f in findings],
         has_block_findings=any(f.severity == "block" for f in findings),
         has_warn_findings=any(f.severity == "warn" for f in findings),
+        far_from_address=any(f.rule_id == "R-GPS-1" for f in findings),
         credit_closed=bool(closed), assignment_withdrawn=withdrawn, server_notes=notes,
         review_state="received",
     )

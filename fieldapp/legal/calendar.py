@@ -8,6 +8,7 @@ are configuration: pass them as ``extra_non_business_days``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from types import MappingProxyType
@@ -46,8 +47,27 @@ def statutory_non_business_days(year: int) -> Mapping[date, str]:
     return MappingProxyType(days)
 
 
+@dataclass(frozen=True)
+class HoursEnablement:
+    """A habilitación de días y horas inhábiles (CFF 13) recorded by the office: the authority
+    enables acting on the days ``first_day``–``last_day`` between ``hours_from`` and
+    ``hours_to`` (wall time of the office, to the minute, both included), under ``folio``."""
+
+    folio: str
+    first_day: date
+    last_day: date
+    hours_from: time
+    hours_to: time
+
+    def covers(self, wall: datetime) -> bool:
+        minute = wall.time().replace(second=0, microsecond=0)
+        return (self.first_day <= wall.date() <= self.last_day
+                and self.hours_from <= minute <= self.hours_to)
+
+
 class BusinessCalendar:
-    """Business days and hours of one office (its time zone, its institutional days)."""
+    """Business days and hours of one office (its time zone, its institutional days), and the
+    habilitaciones of non-business days and hours it holds (R-CAL-3)."""
 
     def __init__(
         self,
@@ -57,6 +77,7 @@ class BusinessCalendar:
         hours_start: time = DEFAULT_HOURS_START,
         hours_end: time = DEFAULT_HOURS_END,
         statutory: bool = True,
+        enablements: Iterable[HoursEnablement] = (),
     ) -> None:
         """``extra_non_business_days``: institutional days (R-CAL-2), election days, or any
         other day the office declares non-business; a mapping keeps a reason per day.
@@ -74,6 +95,7 @@ class BusinessCalendar:
         self.zone = ZoneInfo(tz)
         self.hours_start = hours_start
         self.hours_end = hours_end
+        self.enablements: tuple[HoursEnablement, ...] = tuple(enablements)
 
     def __repr__(self) -> str:
         return (f"BusinessCalendar(tz={self.tz!r}, hours={self.hours_start}-{self.hours_end}, "
@@ -142,6 +164,11 @@ class BusinessCalendar:
     def is_business_time(self, dt: datetime) -> bool:
         """R-CAL-3: a business day of the office's zone and within business hours there."""
         return self.is_business_day(self.local_date(dt)) and self.within_business_hours(dt)
+
+    def enablement_at(self, dt: datetime) -> HoursEnablement | None:
+        """R-CAL-3: the office's habilitación (CFF 13) covering the instant ``dt``, if any."""
+        wall = self.local(dt)
+        return next((e for e in self.enablements if e.covers(wall)), None)
 
     def at(self, d: date, wall: time) -> datetime:
         """The aware instant of wall time ``wall`` on day ``d`` in the office's zone."""

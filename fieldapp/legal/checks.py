@@ -18,6 +18,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
+from geopy.distance import great_circle
+
 from fieldapp.legal.calendar import BusinessCalendar
 from fieldapp.legal.facts import EXECUTOR_KINDS, DiligenceFacts, SeizedItem, Seizure
 from fieldapp.legal.goods import FRACTION_ORDER, ITEM_CATEGORIES, ItemCategory, is_exempt
@@ -25,19 +27,24 @@ from fieldapp.legal.messages import (
     ADDRESS_ORIGIN_LABELS,
     LABELS,
     fmt_date,
+    fmt_distance,
     fmt_money,
     fmt_time,
+    half_up,
     render,
 )
 
-Severity = Literal["block", "warn"]
+Severity = Literal["block", "warn", "note"]
 DEFAULT_TOLERANCE_MINUTES = 15  # R-NOT-5, config
+DEFAULT_GPS_WARN_DISTANCE_M = 1000  # R-GPS-1, config
+DEFAULT_GPS_MAX_ACCURACY_M = 100  # R-GPS-2, config
 PERSONAL_CAPACITIES = frozenset({"addressee", "legal_representative"})
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One rule a record breaks: ``block`` refuses to finalise it, ``warn`` asks for a reason."""
+    """One rule a record breaks: ``block`` refuses to finalise it, ``warn`` asks for a reason;
+    a ``note`` only states how a rule was met (e.g. under a habilitación, R-CAL-3)."""
 
     rule_id: str
     severity: Severity
@@ -52,10 +59,13 @@ class Finding:
 @dataclass(frozen=True)
 class CheckParams:
     """What the checks need besides the facts: the office's calendar (time zone, business
-    hours, non-business days) and the follow-up tolerance (R-NOT-5, config)."""
+    hours, non-business days), the follow-up tolerance (R-NOT-5, config) and the GPS limits
+    (R-GPS-1, R-GPS-2, config)."""
 
     calendar: BusinessCalendar = field(default_factory=BusinessCalendar)
     follow_up_tolerance_minutes: int = DEFAULT_TOLERANCE_MINUTES
+    gps_warn_distance_m: int = DEFAULT_GPS_WARN_DISTANCE_M
+    gps_max_accuracy_m: int = DEFAULT_GPS_MAX_ACCURACY_M
 
     @property
     def tz(self) -> str:
@@ -72,6 +82,10 @@ def block(rule_id: str, key: str, field: str | None, **params: str) -> Finding:
 
 def warn(rule_id: str, key: str, field: str | None, **params: str) -> Finding:
     return Finding(rule_id, "warn", render(key, **params), field)
+
+
+def note(rule_id: str, key: str, field: str | None, **params: str) -> Finding:
+    return Finding(rule_id, "note", render(key, **params), field)
 
 
 def missing(rule_id: str, field: str, severity: Severity = "block") -> Finding:
@@ -91,13 +105,19 @@ def _has_valid_enablement(f: DiligenceFacts, p: CheckParams) -> bool:
 # R-CAL-3 / R-CAL-4 ------------------------------------------------------------------------
 
 def starts_in_business_time(f: DiligenceFacts, p: CheckParams) -> Findings:
-    """R-CAL-3: start on a business day within business hours, or hold a habilitación
-    (number, date, signer) dated no later than the diligence."""
+    """R-CAL-3: start on a business day within business hours, or hold a habilitación: the
+    diligence's own (number, date, signer, dated no later than the diligence) or one the office
+    recorded for that day and hour, which the finding names by its folio."""
     if f.started_at is None or p.calendar.is_business_time(f.started_at):
         return
     cal, local = p.calendar, p.calendar.local(f.started_at)
     e = f.enablement
-    if e is None:
+    office_enablement = cal.enablement_at(f.started_at) if e is None else None
+    if office_enablement is not None:
+        yield note("R-CAL-3", "cal3.under_office_enablement", "started_at",
+                   folio=office_enablement.folio, date=fmt_date(local.date()),
+                   time=fmt_time(local))
+    elif e is None:
         if not cal.is_business_day(local.date()):
             yield block("R-CAL-3", "cal3.non_business_day", "started_at",
                         date=fmt_date(local.date()))
@@ -123,6 +143,31 @@ def ends_within_business_hours(f: DiligenceFacts, p: CheckParams) -> Findings:
         return
     yield warn("R-CAL-4", "cal4.finished_late", "finished_at", date=fmt_date(end.date()),
                time=fmt_time(end), end=fmt_time(cal.hours_end))
+
+
+# R-GPS-1 / R-GPS-2: where the phone was -----------------------------------------------------
+
+def gps_fix_is_usable(f: DiligenceFacts, p: CheckParams) -> Findings:
+    """R-GPS-2: finalizing needs a GPS fix, at least as accurate as the office's limit."""
+    g = f.gps
+    if g is None or g.latitude is None or g.longitude is None or g.accuracy_m is None:
+        yield block("R-GPS-2", "gps2.no_fix", "gps")
+    elif g.accuracy_m > p.gps_max_accuracy_m:
+        yield block("R-GPS-2", "gps2.poor_fix", "gps", accuracy=f"±{half_up(g.accuracy_m)} m",
+                    limit=f"{p.gps_max_accuracy_m} m")
+
+
+def gps_near_address(f: DiligenceFacts, p: CheckParams) -> Findings:
+    """R-GPS-1: a fix farther from the address on file than the office's threshold asks the
+    field user why (a wrong geocode, a new address…)."""
+    g, at = f.gps, f.address_location
+    if (g is None or g.latitude is None or g.longitude is None or at is None
+            or at.latitude is None or at.longitude is None):
+        return
+    km = great_circle((g.latitude, g.longitude), (at.latitude, at.longitude)).km
+    if km * 1000 > p.gps_warn_distance_m:
+        yield warn("R-GPS-1", "gps1.far_from_address", "gps", distance=fmt_distance(km),
+                   limit=fmt_distance(p.gps_warn_distance_m / 1000))
 
 
 # R-NOT-2 / R-NOT-8: the place and the people -----------------------------------------------
@@ -594,6 +639,7 @@ def obstruction_justified(f: DiligenceFacts, p: CheckParams) -> Findings:
 COMMON: tuple[Check, ...] = (
     times_recorded, starts_in_business_time, field_user_identified, address_recorded,
     address_origin_is_fiscal, address_verified, addressee_asked, on_site_facts_entered_on_site,
+    gps_fix_is_usable, gps_near_address,
 )
 ATTENDED: tuple[Check, ...] = (
     receiver_named_and_signed, attendee_identified, representation_proven, copy_delivered,

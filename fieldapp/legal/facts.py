@@ -73,6 +73,36 @@ class Enablement:
 
 
 @dataclass(frozen=True)
+class GpsReading:
+    """The phone's GPS fix for the diligence (R-GPS-1, R-GPS-2): not written by the user, the
+    record's own ``gps`` put into the facts for the checks."""
+
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy_m: float | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    """The geocoded coordinates of the address on file (R-GPS-1), from the assignment."""
+
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def position_facts(gps: Mapping[str, Any] | None, address_latitude: float | None,
+                   address_longitude: float | None) -> dict[str, Any]:
+    """The facts the GPS rules read, from the record's fix and the address on file: both the
+    server and the phone add them to what the user entered before judging."""
+    facts: dict[str, Any] = {}
+    if gps:
+        facts["gps"] = {k: gps.get(k) for k in ("latitude", "longitude", "accuracy_m")}
+    if address_latitude is not None and address_longitude is not None:
+        facts["address_location"] = {"latitude": address_latitude, "longitude": address_longitude}
+    return facts
+
+
+@dataclass(frozen=True)
 class Address:
     """The address where the diligence took place and where it came from (R-NOT-2)."""
 
@@ -298,6 +328,8 @@ class DiligenceFacts:
     payment: Payment | None = None
     seizure: Seizure | None = None
     obstruction: Obstruction | None = None
+    gps: GpsReading | None = None
+    address_location: Location | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DiligenceFacts:
@@ -382,6 +414,10 @@ def _parse_scalar(hint: Any, value: object, path: str) -> Any:
         if type(value) is not hint:
             raise FactsError(path, f"se esperaba {'verdadero/falso' if hint is bool else 'entero'}")
         return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise FactsError(path, "se esperaba un número")
+        return float(value)
     if hint is str:
         if not isinstance(value, str):
             raise FactsError(path, "se esperaba texto")

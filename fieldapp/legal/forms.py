@@ -28,6 +28,22 @@ class NonBusinessDayForm(AppForm):
         Length(max=200)])
 
 
+class HoursEnablementForm(AppForm):
+    """R-CAL-3 (CFF 13): a habilitación de días y horas inhábiles the office records."""
+
+    folio = StringField("Folio del documento que habilita", validators=[
+        DataRequired("Escriba el folio del documento (p. ej. «HAB-7/2026»)."), Length(max=40)])
+    signer = StringField("Firma", validators=[
+        DataRequired("Escriba quién firma la habilitación."), Length(max=120)])
+    issued_on = DateField("Fecha del documento", validators=[DataRequired("Indique la fecha del documento.")])
+    first_day = DateField("Primer día habilitado", validators=[DataRequired("Indique el primer día.")])
+    last_day = DateField("Último día habilitado", validators=[DataRequired("Indique el último día.")])
+    hours_from = TimeField("Desde la hora", validators=[DataRequired("Indique la hora de inicio.")])
+    hours_to = TimeField("Hasta la hora", validators=[DataRequired("Indique la hora de fin.")])
+    reason = StringField("Motivo", validators=[
+        DataRequired("Escriba el motivo (p. ej. «Operativo nocturno de embargo»)."), Length(max=300)])
+
+
 class RemoveDayForm(AppForm):
     reason = StringField("Motivo del retiro", validators=[
         DataRequired("Escriba por qué se retira el día."), Length(max=200)])
@@ -78,6 +94,13 @@ class ParameterSetForm(AppForm):
     business_hours_end = TimeField("Fin del horario hábil", validators=[
         DataRequired("Indique la hora de fin.")])
     cost_base = SelectField("Base de los gastos de ejecución", choices=dict(COST_BASES))
+    gps_warn_distance_m = IntegerField(
+        "Distancia al domicilio registrado que pide explicar la posición GPS (metros, R-GPS-1)",
+        # Blank keeps the value in force (save_parameter_version).
+        validators=[Optional(), NumberRange(min=1, max=50_000, message="Entre 1 y 50,000 metros.")])
+    gps_max_accuracy_m = IntegerField(
+        "Precisión GPS mínima para finalizar (metros, R-GPS-2)",
+        validators=[Optional(), NumberRange(min=1, max=1_000, message="Entre 1 y 1,000 metros.")])
     brackets = FieldList(FormField(BracketForm), min_entries=1)
     note = TextAreaField("Motivo o fundamento del cambio", validators=[
         DataRequired("Escriba el motivo o fundamento del cambio."), Length(max=300)])

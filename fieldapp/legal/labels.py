@@ -57,7 +57,7 @@ MEDIA_ROLES: dict[str, str] = {"facade": "Fachada", "posting": "Citatorio fijado
                "evidence": "Evidencia", "item": "Bien embargado", "document": "Documento",
                "witness_signature": "Firma de testigo",
                "custodian_signature": "Firma del depositario"}
-SEVERITIES: dict[str, str] = {"block": "Impedimento", "warn": "Advertencia"}
+SEVERITIES: dict[str, str] = {"block": "Impedimento", "warn": "Advertencia", "note": "Constancia"}
 # Fields the phone may prefill that no legal check names (the checks' own field names are in
 # fieldapp.legal.messages.LABELS).
 PREFILLED_FIELDS: dict[str, str] = {

@@ -32,14 +32,29 @@ MESSAGES: dict[str, str] = {
     "missing.R-PAE-10": "Falta registrar {label} (CFF 163).",
     # R-CAL-3 / R-CAL-4
     "cal3.non_business_day": "La diligencia inició el {date}, día inhábil, sin habilitación "
-                             "(CFF 12, 13).",
+                             "(CFF 12, 13). Vuelva un día hábil, o pida a su jefe de oficina "
+                             "que registre una habilitación de días inhábiles.",
     "cal3.outside_hours": "La diligencia inició a las {time}, fuera del horario hábil de "
-                          "{start} a {end}, sin habilitación (CFF 13).",
+                          "{start} a {end}, sin habilitación (CFF 13). Vuelva en horario "
+                          "hábil, o pida a su jefe de oficina que registre una habilitación "
+                          "de horas inhábiles.",
+    "cal3.under_office_enablement": "Diligencia practicada el {date} a las {time}, en días u "
+                                    "horas inhábiles, bajo la habilitación {folio} registrada "
+                                    "por la oficina (CFF 13).",
     "cal3.enablement_after_diligence": "La habilitación es del {date}, posterior a la "
                                        "diligencia; debe existir antes de actuar (CFF 13).",
     "cal4.finished_late": "La diligencia terminó el {date} a las {time}, después de las {end}; "
                           "CFF 13 permite concluirla si inició en horario hábil: verifique que "
                           "el acta lo explique.",
+    # R-GPS-1 / R-GPS-2
+    "gps1.far_from_address": "La posición GPS está a {distance} del domicilio registrado (más "
+                             "de {limit}). Explique por qué, p. ej. domicilio mal ubicado en el "
+                             "mapa o cambio de domicilio.",
+    "gps2.no_fix": "No hay posición GPS de la diligencia. Espere la señal o salga a un lugar "
+                   "abierto, y tome la posición antes de finalizar.",
+    "gps2.poor_fix": "La posición GPS tiene una precisión de {accuracy}, peor que el límite de "
+                     "{limit}. Espere una mejor señal o salga a un lugar abierto y tome la "
+                     "posición de nuevo.",
     # R-NOT-2
     "not2.origin_missing": "Indique el origen del domicilio usado (fiscal, RFC, registro "
                            "patronal o señalado) (CFF 136).",
@@ -148,6 +163,7 @@ LABELS: dict[str, str] = {
     "started_at": "la fecha y hora de inicio",
     "finished_at": "la fecha y hora de término",
     "enablement": "el número, la fecha y el firmante de la habilitación",
+    "gps": "la posición GPS",
     "address": "el domicilio donde se actúa",
     "address_verification": "cómo se cercioró del domicilio",
     "addressee_type": "si el destinatario es persona física o moral",
@@ -228,6 +244,16 @@ def fmt_date(d: date) -> str:
 
 def fmt_time(t: time | datetime) -> str:
     return t.strftime("%H:%M")
+
+
+def fmt_distance(km: float) -> str:
+    """``350 m``, ``465.7 km``, ``1,204.3 km`` (es-MX), as fieldapp.web.formats.distance."""
+    return f"{half_up(km * 1000)} m" if km < 1 else f"{km:,.1f} km"
+
+
+def half_up(x: float) -> int:
+    """A non-negative number rounded to a whole, halves up (legal.js's Math.round)."""
+    return int(x + 0.5)
 
 
 def fmt_money(amount: Decimal) -> str:

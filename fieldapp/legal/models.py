@@ -2,6 +2,8 @@
 
 - ``NonBusinessDay``: institutional non-business days (R-CAL-2), per office or for every
   office. Removing one never deletes the row: it records who removed it and when.
+- ``OfficeHoursEnablement``: a habilitación de días y horas inhábiles (CFF 13) an office head
+  records (R-CAL-3): days, hours and the folio of the authorising document.
 - ``LegalParameterSet`` with its ``CostBracketRow``s: the Friday rule (R-CAL-6), the follow-up
   tolerance (R-NOT-5), business hours (R-CAL-3), the cost table and cost base (R-PAE-3), with
   the date they take effect. A change is a new version naming the one it replaces; both tables
@@ -70,6 +72,35 @@ class NonBusinessDay(db.Model):
         return "Todo el Instituto" if self.office is None else self.office.name
 
 
+class OfficeHoursEnablement(db.Model):
+    """R-CAL-3 (CFF 13): the authority enables acting on non-business days and hours, from
+    ``first_day`` to ``last_day`` between ``hours_from`` and ``hours_to`` (wall time of the
+    office, both included), by the document ``folio`` signed by ``signer`` on ``issued_on``.
+    A diligence started in that time is not blocked; its finding cites the folio."""
+
+    __tablename__ = "office_hours_enablements"
+    __table_args__ = (
+        CheckConstraint("last_day >= first_day", name="days"),
+        CheckConstraint("hours_to >= hours_from", name="hours"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    folio: Mapped[str] = mapped_column(String(40))
+    signer: Mapped[str] = mapped_column(String(120))
+    issued_on: Mapped[date]
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    hours_from: Mapped[time] = mapped_column(Time())
+    hours_to: Mapped[time] = mapped_column(Time())
+    reason: Mapped[str] = mapped_column(String(300))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    office: Mapped[Office] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+
 class LegalParameterSet(db.Model):
     """One version of an office's legal parameters, in force from ``valid_from`` until a later
     version takes effect. ``office_id`` NULL: the default for every office."""
@@ -88,6 +119,10 @@ class LegalParameterSet(db.Model):
     business_hours_start: Mapped[time] = mapped_column(Time())  # R-CAL-3
     business_hours_end: Mapped[time] = mapped_column(Time())
     cost_base: Mapped[str] = mapped_column(String(10))  # R-PAE-3
+    # R-GPS-1: a fix farther than this from the address on file asks for a reason (meters).
+    gps_warn_distance_m: Mapped[int] = mapped_column(server_default=text("1000"))
+    # R-GPS-2: finalizing needs a fix at least this accurate (meters).
+    gps_max_accuracy_m: Mapped[int] = mapped_column(server_default=text("100"))
     note: Mapped[str | None] = mapped_column(String(300))
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("legal_parameter_sets.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

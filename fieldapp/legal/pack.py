@@ -15,8 +15,13 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from fieldapp.legal.calendar import BusinessCalendar
-from fieldapp.legal.checks import DEFAULT_TOLERANCE_MINUTES, CheckParams
+from fieldapp.legal.calendar import BusinessCalendar, HoursEnablement
+from fieldapp.legal.checks import (
+    DEFAULT_GPS_MAX_ACCURACY_M,
+    DEFAULT_GPS_WARN_DISTANCE_M,
+    DEFAULT_TOLERANCE_MINUTES,
+    CheckParams,
+)
 from fieldapp.legal.costs import DEFAULT_COST_TABLE, CostBracket
 from fieldapp.legal.goods import ITEM_CATEGORIES
 from fieldapp.legal.messages import ADDRESS_ORIGIN_LABELS, LABELS, MESSAGES
@@ -45,6 +50,8 @@ def field_pack(
     friday_rule: bool = True,
     photo_long_edge: int = DEFAULT_PHOTO_LONG_EDGE,
     cost_base: str = "total",
+    gps_warn_distance_m: int = DEFAULT_GPS_WARN_DISTANCE_M,
+    gps_max_accuracy_m: int = DEFAULT_GPS_MAX_ACCURACY_M,
 ) -> dict[str, Any]:
     """The pack for the days [start, start + days) of the office whose calendar is ``cal``.
 
@@ -60,11 +67,16 @@ def field_pack(
         "window": {"start": start.isoformat(), "end": (end - timedelta(days=1)).isoformat()},
         "non_business_days": [{"date": d.isoformat(), "reason": reason}
                               for d, reason in cal.non_business_days(start, end)],
+        # R-CAL-3: the office's habilitaciones (CFF 13) that reach into the window.
+        "hour_enablements": [_enablement_dict(e) for e in cal.enablements
+                             if e.last_day >= start and e.first_day < end],
         "cost_table": [_bracket_dict(b) for b in (DEFAULT_COST_TABLE if costs is None
                                                   else costs)],
         # R-PAE-3: the phone computes the amount secured on the same base as the office.
         "cost_base": cost_base,
         "follow_up_tolerance_minutes": tolerance_minutes,
+        "gps_warn_distance_m": gps_warn_distance_m,  # R-GPS-1
+        "gps_max_accuracy_m": gps_max_accuracy_m,  # R-GPS-2
         "friday_rule": friday_rule,
         "photo_long_edge": photo_long_edge,
         "item_categories": {key: asdict(c) for key, c in ITEM_CATEGORIES.items()},
@@ -94,12 +106,21 @@ def calendar_from_pack(pack: Mapping[str, Any]) -> BusinessCalendar:
         hours_start=time.fromisoformat(hours["start"]),
         hours_end=time.fromisoformat(hours["end"]),
         statutory=False,
+        enablements=[HoursEnablement(e["folio"], date.fromisoformat(e["first_day"]),
+                                     date.fromisoformat(e["last_day"]),
+                                     time.fromisoformat(e["hours_from"]),
+                                     time.fromisoformat(e["hours_to"]))
+                     for e in pack.get("hour_enablements", [])],
     )
 
 
 def check_params_from_pack(pack: Mapping[str, Any]) -> CheckParams:
     return CheckParams(calendar=calendar_from_pack(pack),
-                       follow_up_tolerance_minutes=int(pack["follow_up_tolerance_minutes"]))
+                       follow_up_tolerance_minutes=int(pack["follow_up_tolerance_minutes"]),
+                       gps_warn_distance_m=int(pack.get("gps_warn_distance_m",
+                                                        DEFAULT_GPS_WARN_DISTANCE_M)),
+                       gps_max_accuracy_m=int(pack.get("gps_max_accuracy_m",
+                                                       DEFAULT_GPS_MAX_ACCURACY_M)))
 
 
 def cost_table_from_pack(pack: Mapping[str, Any]) -> tuple[CostBracket, ...]:
@@ -118,6 +139,12 @@ def cost_table_from_pack(pack: Mapping[str, Any]) -> tuple[CostBracket, ...]:
 
 def _hhmm(t: time) -> str:
     return t.strftime("%H:%M")
+
+
+def _enablement_dict(e: HoursEnablement) -> dict[str, str]:
+    return {"folio": e.folio, "first_day": e.first_day.isoformat(),
+            "last_day": e.last_day.isoformat(), "hours_from": _hhmm(e.hours_from),
+            "hours_to": _hhmm(e.hours_to)}
 
 
 def _bracket_dict(b: CostBracket) -> dict[str, Any]:

@@ -26,12 +26,24 @@ from fieldapp.auth.models import User
 from fieldapp.credits.models import CreditNotification, CreditSituation
 from fieldapp.db_types import utcnow
 from fieldapp.extensions import db
-from fieldapp.legal.calendar import DEFAULT_HOURS_END, DEFAULT_HOURS_START, BusinessCalendar
-from fieldapp.legal.checks import DEFAULT_TOLERANCE_MINUTES
+from fieldapp.legal.calendar import DEFAULT_HOURS_END, DEFAULT_HOURS_START, BusinessCalendar, HoursEnablement
+from fieldapp.legal.checks import (
+    DEFAULT_GPS_MAX_ACCURACY_M,
+    DEFAULT_GPS_WARN_DISTANCE_M,
+    DEFAULT_TOLERANCE_MINUTES,
+    CheckParams,
+)
 from fieldapp.legal.costs import DEFAULT_COST_TABLE, CostBracket
 from fieldapp.legal.deadlines import enforcement_gate, payment_deadline, takes_effect_on
 from fieldapp.legal.messages import fmt_date
-from fieldapp.legal.models import BASIS_POINTS, COST_BASES, CostBracketRow, LegalParameterSet, NonBusinessDay
+from fieldapp.legal.models import (
+    BASIS_POINTS,
+    COST_BASES,
+    CostBracketRow,
+    LegalParameterSet,
+    NonBusinessDay,
+    OfficeHoursEnablement,
+)
 from fieldapp.legal.pack import DEFAULT_PACK_DAYS, field_pack
 from fieldapp.offices.models import PHOTO_LONG_EDGES, Office
 from fieldapp.offices.services import office_today
@@ -40,6 +52,8 @@ from fieldapp.portfolio.services import STATUS_RANK, advance_credit_status, adva
 
 SATURDAY = 5
 MAX_TOLERANCE_MINUTES = 120
+MAX_GPS_WARN_DISTANCE_M = 50_000  # R-GPS-1: beyond 50 km the rule would say nothing useful
+MAX_GPS_ACCURACY_M = 1_000  # R-GPS-2
 DEFAULT_COST_BASE = "total"
 # A credit between notification and the enforcement gate: its dates still follow the calendar.
 AWAITING_GATE = ("notified", "in_clarification", "challenged")
@@ -76,6 +90,8 @@ class LegalParameters:
     valid_from: date | None = None  # None: the defaults shipped with the code
     version_id: int | None = None
     office_id: int | None = None  # scope of the version; None: institute-wide or code default
+    gps_warn_distance_m: int = DEFAULT_GPS_WARN_DISTANCE_M  # R-GPS-1
+    gps_max_accuracy_m: int = DEFAULT_GPS_MAX_ACCURACY_M  # R-GPS-2
 
     @property
     def is_code_default(self) -> bool:
@@ -114,6 +130,8 @@ def _parameters_of(version: LegalParameterSet) -> LegalParameters:
         valid_from=version.valid_from,
         version_id=version.id,
         office_id=version.office_id,
+        gps_warn_distance_m=version.gps_warn_distance_m,
+        gps_max_accuracy_m=version.gps_max_accuracy_m,
     )
 
 
@@ -198,10 +216,61 @@ def calendar_for(office: Office, on: date | None = None) -> BusinessCalendar:
     return _calendar(office, params)
 
 
+def check_params_for(office: Office, on: date) -> CheckParams:
+    """What the field checks of ``office`` need on ``on``: its calendar and the parameters in
+    force (R-NOT-5 tolerance, R-GPS-1 and R-GPS-2 limits)."""
+    params = parameters_for(office, on)
+    return CheckParams(calendar=_calendar(office, params),
+                       follow_up_tolerance_minutes=params.follow_up_tolerance_minutes,
+                       gps_warn_distance_m=params.gps_warn_distance_m,
+                       gps_max_accuracy_m=params.gps_max_accuracy_m)
+
+
 def _calendar(office: Office, params: LegalParameters) -> BusinessCalendar:
     return BusinessCalendar(institutional_days(office), tz=office.timezone,
                             hours_start=params.business_hours_start,
-                            hours_end=params.business_hours_end)
+                            hours_end=params.business_hours_end,
+                            enablements=[_as_enablement(row) for row in hours_enablements_of(office)])
+
+
+def _as_enablement(row: OfficeHoursEnablement) -> HoursEnablement:
+    return HoursEnablement(row.folio, row.first_day, row.last_day, row.hours_from, row.hours_to)
+
+
+def hours_enablements_of(office: Office) -> list[OfficeHoursEnablement]:
+    """R-CAL-3: the habilitaciones (CFF 13) the office recorded, the latest days first."""
+    return list(db.session.scalars(
+        select(OfficeHoursEnablement).where(OfficeHoursEnablement.office_id == office.id)
+        .order_by(OfficeHoursEnablement.last_day.desc(), OfficeHoursEnablement.id.desc())))
+
+
+def record_hours_enablement(office: Office, *, folio: str, signer: str, issued_on: date,
+                            first_day: date, last_day: date, hours_from: time, hours_to: time,
+                            reason: str, actor: User | None) -> OfficeHoursEnablement:
+    """R-CAL-3 (CFF 13): records a habilitación de días y horas inhábiles. It must exist before
+    the acts it enables, so it cannot be issued after its own first day."""
+    folio, signer, reason = folio.strip(), signer.strip(), reason.strip()
+    if not (folio and signer and reason):
+        raise LegalConfigError("Escriba el folio del documento, quién lo firma y el motivo.")
+    if last_day < first_day:
+        raise LegalConfigError("El último día es anterior al primero.")
+    if hours_to < hours_from:
+        raise LegalConfigError("La hora final es anterior a la inicial.")
+    if issued_on > first_day:
+        raise LegalConfigError("La habilitación debe expedirse antes de las diligencias que "
+                               "habilita (CFF 13): su fecha no puede ser posterior al primer día.")
+    if (last_day - first_day).days > 366:
+        raise LegalConfigError("El periodo no puede exceder un año.")
+    row = OfficeHoursEnablement(office_id=office.id, folio=folio, signer=signer,
+                                issued_on=issued_on, first_day=first_day, last_day=last_day,
+                                hours_from=hours_from, hours_to=hours_to, reason=reason,
+                                created_by_id=actor.id if actor is not None else None)
+    db.session.add(row)
+    db.session.flush()
+    record("hours_enablement_recorded", actor=actor, obj=row, office_id=office.id, folio=folio,
+           first_day=first_day, last_day=last_day, hours_from=hours_from.isoformat(),
+           hours_to=hours_to.isoformat())
+    return row
 
 
 def field_pack_for(office: Office, today: date, days: int = DEFAULT_PACK_DAYS) -> dict[str, Any]:
@@ -213,6 +282,7 @@ def field_pack_for(office: Office, today: date, days: int = DEFAULT_PACK_DAYS) -
         _calendar(office, params), today, days=days, costs=params.cost_table,
         tolerance_minutes=params.follow_up_tolerance_minutes, friday_rule=params.friday_rule,
         photo_long_edge=office.photo_long_edge, cost_base=params.cost_base,
+        gps_warn_distance_m=params.gps_warn_distance_m, gps_max_accuracy_m=params.gps_max_accuracy_m,
     )
 
 
@@ -307,6 +377,8 @@ def _comparable(p: LegalParameters) -> dict[str, Any]:
         "business_hours_start": p.business_hours_start.strftime("%H:%M"),
         "business_hours_end": p.business_hours_end.strftime("%H:%M"),
         "cost_base": p.cost_base,
+        "gps_warn_distance_m": p.gps_warn_distance_m,
+        "gps_max_accuracy_m": p.gps_max_accuracy_m,
         "cost_table": [[b.valid_from.isoformat(), b.valid_to.isoformat() if b.valid_to else None,
                         str(b.minimum), str(b.maximum), str(b.rate), b.note] for b in p.cost_table],
     }
@@ -344,10 +416,13 @@ def save_parameter_version(
     cost_table: Sequence[CostBracket],
     note: str,
     actor: User | None,
+    gps_warn_distance_m: int | None = None,
+    gps_max_accuracy_m: int | None = None,
 ) -> LegalParameterSet:
     """A new version of the legal parameters of ``office`` (None: the institute's default),
     in force from ``valid_from``. Never overwrites: the version it replaces stays, and is
-    named. A change takes effect on ``valid_from`` or later, never in the past."""
+    named. A change takes effect on ``valid_from`` or later, never in the past. A GPS limit
+    left as None keeps the one in force (R-GPS-1, R-GPS-2)."""
     if valid_from < today:
         raise LegalConfigError("La fecha de entrada en vigor no puede ser anterior a hoy: "
                                "los cálculos ya hechos no se reescriben.")
@@ -364,8 +439,18 @@ def save_parameter_version(
     history = ParameterHistory(office)
     replaced = history.version_on(valid_from)
     before = history.on(valid_from)
+    gps_warn_distance_m = before.gps_warn_distance_m if gps_warn_distance_m is None else gps_warn_distance_m
+    gps_max_accuracy_m = before.gps_max_accuracy_m if gps_max_accuracy_m is None else gps_max_accuracy_m
+    if not 1 <= gps_warn_distance_m <= MAX_GPS_WARN_DISTANCE_M:
+        raise LegalConfigError(f"La distancia al domicilio debe estar entre 1 y "
+                               f"{MAX_GPS_WARN_DISTANCE_M:,} metros.")
+    if not 1 <= gps_max_accuracy_m <= MAX_GPS_ACCURACY_M:
+        raise LegalConfigError(f"La precisión mínima del GPS debe estar entre 1 y "
+                               f"{MAX_GPS_ACCURACY_M:,} metros.")
     new = LegalParameters(friday_rule, follow_up_tolerance_minutes, business_hours_start,
-                          business_hours_end, cost_base, tuple(ordered))
+                          business_hours_end, cost_base, tuple(ordered),
+                          gps_warn_distance_m=gps_warn_distance_m,
+                          gps_max_accuracy_m=gps_max_accuracy_m)
     old_values, new_values = _comparable(before), _comparable(new)
     changes = {k: [old_values[k], v] for k, v in new_values.items() if old_values[k] != v}
     if not changes:
@@ -378,6 +463,8 @@ def save_parameter_version(
         business_hours_start=business_hours_start,
         business_hours_end=business_hours_end,
         cost_base=cost_base,
+        gps_warn_distance_m=gps_warn_distance_m,
+        gps_max_accuracy_m=gps_max_accuracy_m,
         note=note,
         replaces_id=replaced.id if replaced is not None else None,
         created_by_id=actor.id if actor is not None else None,

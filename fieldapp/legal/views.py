@@ -14,6 +14,7 @@ from fieldapp.extensions import db
 from fieldapp.legal.calendar import statutory_non_business_days
 from fieldapp.legal.costs import CostBracket
 from fieldapp.legal.forms import (
+    HoursEnablementForm,
     NonBusinessDayForm,
     ParameterSetForm,
     PhotoSizeForm,
@@ -34,10 +35,12 @@ from fieldapp.legal.services import (
     add_non_business_days,
     deadline_row,
     deadline_rows,
+    hours_enablements_of,
     make_enforceable,
     non_business_days_of_year,
     parameter_versions,
     parameters_for,
+    record_hours_enablement,
     remove_non_business_day,
     save_parameter_version,
     set_photo_long_edge,
@@ -52,6 +55,50 @@ bp = Blueprint("legal", __name__)
 
 MIN_YEAR, MAX_YEAR = 2020, 2100
 
+
+
+# Habilitaciones de días y horas inhábiles (R-CAL-3, CFF 13) ---------------------------------
+
+
+def _enablements_page(form: HoursEnablementForm, status: int = 200) -> tuple[str, int]:
+    me = signed_in_user()
+    return render_template("legal/enablements.html", form=form,
+                           params=parameters_for(me.office, office_today(me.office)),
+                           enablements=hours_enablements_of(me.office)), status
+
+
+@bp.route("/oficina/habilitaciones")
+@allow("supervisor", "admin")
+def enablements() -> tuple[str, int]:
+    today = office_today(signed_in_user().office)
+    return _enablements_page(HoursEnablementForm(formdata=None, data={
+        "issued_on": today, "first_day": today, "last_day": today}))
+
+
+@bp.route("/oficina/habilitaciones", methods=["POST"])
+@allow("supervisor", "admin")
+def add_enablement() -> Response | tuple[str, int]:
+    me = signed_in_user()
+    form = HoursEnablementForm()
+    if form.validate_on_submit():
+        try:
+            row = record_hours_enablement(
+                me.office, folio=form.folio.data or "", signer=form.signer.data or "",
+                issued_on=form.issued_on.data,  # type: ignore[arg-type]
+                first_day=form.first_day.data,  # type: ignore[arg-type]
+                last_day=form.last_day.data,  # type: ignore[arg-type]
+                hours_from=form.hours_from.data,  # type: ignore[arg-type]
+                hours_to=form.hours_to.data,  # type: ignore[arg-type]
+                reason=form.reason.data or "", actor=me)
+        except LegalConfigError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"Habilitación {row.folio} registrada. Los teléfonos la reciben en su siguiente "
+                  "sincronización.", "success")
+            return redirect(url_for("legal.enablements"))
+    return _enablements_page(form, 422)
 
 
 # Institutional non-business days (R-CAL-2) ---------------------------------------------------
@@ -140,6 +187,8 @@ def _prefilled(params: LegalParameters, today: date) -> ParameterSetForm:
         "business_hours_start": params.business_hours_start,
         "business_hours_end": params.business_hours_end,
         "cost_base": params.cost_base,
+        "gps_warn_distance_m": params.gps_warn_distance_m,
+        "gps_max_accuracy_m": params.gps_max_accuracy_m,
         "brackets": [
             {"valid_from": b.valid_from, "valid_to": b.valid_to, "minimum": b.minimum,
              "maximum": b.maximum, "rate_percent": b.rate * 100, "note": b.note}
@@ -207,6 +256,8 @@ def save_parameters() -> Response | tuple[str, int]:
                 cost_table=_brackets_of(form),
                 note=form.note.data or "",
                 actor=me,
+                gps_warn_distance_m=form.gps_warn_distance_m.data,
+                gps_max_accuracy_m=form.gps_max_accuracy_m.data,
             )
         except (LegalConfigError, ValueError) as exc:
             db.session.rollback()

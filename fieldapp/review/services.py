@@ -142,12 +142,14 @@ class DiligenceFilter:
     review_state: str | None = None
     findings: str | None = None
     incomplete: bool = False
+    far_from_address: bool = False  # R-GPS-1 fired
     date_from: date | None = None
     date_to: date | None = None
     all_versions: bool = False
 
     ARGS = {"user_id": "persona", "sector_id": "sector", "kind": "tipo", "outcome": "resultado",
             "review_state": "estado", "findings": "hallazgos", "incomplete": "incompletas",
+            "far_from_address": "lejos",
             "date_from": "desde", "date_to": "hasta", "all_versions": "versiones"}
 
     @classmethod
@@ -185,6 +187,7 @@ class DiligenceFilter:
                 except ValueError:
                     errors.append(f"La fecha «{label}» debe tener la forma AAAA-MM-DD.")
         values["incomplete"] = text("incomplete") in ("1", "si", "on", "true")
+        values["far_from_address"] = text("far_from_address") in ("1", "si", "on", "true")
         values["all_versions"] = text("all_versions") == "todas"
         flt = cls(**values)
         if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
@@ -199,7 +202,7 @@ class DiligenceFilter:
             value = getattr(flt, name)
             if value is None or value is False:
                 continue
-            if name == "incomplete":
+            if name in ("incomplete", "far_from_address"):
                 out[arg] = "1"
             elif name == "all_versions":
                 out[arg] = "todas"
@@ -245,6 +248,8 @@ def conditions(office: Office, flt: DiligenceFilter, *, with_state: bool = True
                           Diligence.has_block_findings.is_(False)))
     if flt.incomplete:
         where.append(Diligence.complete.is_(False))
+    if flt.far_from_address:
+        where.append(Diligence.far_from_address.is_(True))
     tz = ZoneInfo(office.timezone)
     if flt.date_from is not None:
         where.append(Diligence.captured_at >= _local_midnight_utc(flt.date_from, tz))

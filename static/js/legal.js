@@ -130,6 +130,15 @@ function localDate(iso, pack) {
   return wall(instant(iso), pack.tz).date;
 }
 
+/** R-CAL-3: the office's habilitación (CFF 13) covering instant `iso`: its day range and its
+ * hours, both included, to the minute; null when none does. */
+export function enablementAt(iso, pack) {
+  const w = wall(instant(iso), pack.tz);
+  const minute = w.hh * 3600 + w.mm * 60;
+  return (pack.hour_enablements || []).find((e) => e.first_day <= w.date && w.date <= e.last_day
+    && hhmmSeconds(e.hours_from) <= minute && minute <= hhmmSeconds(e.hours_to)) || null;
+}
+
 /** R-CAL-3: wall time between the pack's start and end hours, both included, to the second. */
 export function withinBusinessHours(iso, pack) {
   const s = wall(instant(iso), pack.tz).seconds;
@@ -300,6 +309,10 @@ class Ctx {
     this.add(ruleId, "warn", key, field, params);
   }
 
+  note(ruleId, key, field, params) {
+    this.add(ruleId, "note", key, field, params);
+  }
+
   missing(ruleId, field, severity = "block") {
     this.add(ruleId, severity, `missing.${ruleId}`, field, { label: this.pack.labels[field] });
   }
@@ -322,7 +335,12 @@ function startsInBusinessTime(c) {
   if (!present(f.started_at) || isBusinessTime(f.started_at, pack)) return;
   const w = wall(instant(f.started_at), pack.tz);
   const e = f.enablement;
-  if (!present(e)) {
+  const officeEnablement = present(e) ? null : enablementAt(f.started_at, pack);
+  if (officeEnablement) {
+    c.note("R-CAL-3", "cal3.under_office_enablement", "started_at", {
+      folio: officeEnablement.folio, date: fmtDate(w.date), time: fmtTime(w),
+    });
+  } else if (!present(e)) {
     if (!isBusinessDay(w.date, pack)) {
       c.block("R-CAL-3", "cal3.non_business_day", "started_at", { date: fmtDate(w.date) });
     } else {
@@ -347,6 +365,66 @@ function endsWithinBusinessHours(c) {
   c.warn("R-CAL-4", "cal4.finished_late", "finished_at", {
     date: fmtDate(end.date), time: fmtTime(end), end: pack.business_hours.end,
   });
+}
+
+// ---- R-GPS-1 / R-GPS-2 ----------------------------------------------------------------------
+
+// geopy's great_circle (fieldapp/legal/checks.py), same radius and formula, so both sides
+// print the same distance.
+const GREAT_CIRCLE_RADIUS_KM = 6371.009;
+
+function greatCircleKm(a, b) {
+  const rad = (d) => (d * Math.PI) / 180;
+  const [lat1, lng1, lat2, lng2] = [rad(a.latitude), rad(a.longitude), rad(b.latitude), rad(b.longitude)];
+  const dLng = lng2 - lng1;
+  const y = Math.sqrt((Math.cos(lat2) * Math.sin(dLng)) ** 2
+    + (Math.cos(lat1) * Math.sin(lat2) - Math.sin(lat1) * Math.cos(lat2) * Math.cos(dLng)) ** 2);
+  const x = Math.sin(lat1) * Math.sin(lat2) + Math.cos(lat1) * Math.cos(lat2) * Math.cos(dLng);
+  return GREAT_CIRCLE_RADIUS_KM * Math.atan2(y, x);
+}
+
+/** "350 m", "465.7 km", "1,204.3 km" (es-MX), as fmt_distance. */
+function fmtDistance(km) {
+  if (km < 1) return `${Math.round(km * 1000)} m`;
+  const [whole, tenth] = km.toFixed(1).split(".");
+  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${tenth} km`;
+}
+
+/** The facts the GPS rules read, from the record's fix and the address on file (as
+ * fieldapp/legal/facts.py position_facts): added to what the user entered before judging. */
+export function positionFacts(gps, address) {
+  const facts = {};
+  if (gps) facts.gps = { latitude: gps.latitude, longitude: gps.longitude, accuracy_m: gps.accuracy_m };
+  if (address && present(address.latitude) && present(address.longitude)) {
+    facts.address_location = { latitude: address.latitude, longitude: address.longitude };
+  }
+  return facts;
+}
+
+function hasFix(g) {
+  return present(g) && present(g.latitude) && present(g.longitude);
+}
+
+/** R-GPS-2: finalizing needs a GPS fix, at least as accurate as the office's limit. */
+function gpsFixIsUsable(c) {
+  const g = c.f.gps;
+  const limit = c.pack.gps_max_accuracy_m ?? 100;
+  if (!hasFix(g) || !present(g.accuracy_m)) {
+    c.block("R-GPS-2", "gps2.no_fix", "gps", {});
+  } else if (g.accuracy_m > limit) {
+    c.block("R-GPS-2", "gps2.poor_fix", "gps", { accuracy: `±${Math.round(g.accuracy_m)} m`, limit: `${limit} m` });
+  }
+}
+
+/** R-GPS-1: a fix farther from the address on file than the office's threshold asks why. */
+function gpsNearAddress(c) {
+  const { gps, address_location: at } = c.f;
+  if (!hasFix(gps) || !hasFix(at)) return;
+  const km = greatCircleKm(gps, at);
+  const limitM = c.pack.gps_warn_distance_m ?? 1000;
+  if (km * 1000 > limitM) {
+    c.warn("R-GPS-1", "gps1.far_from_address", "gps", { distance: fmtDistance(km), limit: fmtDistance(limitM / 1000) });
+  }
 }
 
 // ---- R-NOT-2 / R-NOT-8 ----------------------------------------------------------------------
@@ -817,7 +895,8 @@ function obstructionJustified(c) {
 // ---- registry (same order as CHECKS_BY_KIND in fieldapp/legal/checks.py) --------------------
 
 const COMMON = [timesRecorded, startsInBusinessTime, fieldUserIdentified, addressRecorded,
-  addressOriginIsFiscal, addressVerified, addresseeAsked, onSiteFactsEnteredOnSite];
+  addressOriginIsFiscal, addressVerified, addresseeAsked, onSiteFactsEnteredOnSite,
+  gpsFixIsUsable, gpsNearAddress];
 const ATTENDED = [receiverNamedAndSigned, attendeeIdentified, representationProven,
   copyDelivered, absenceExplained];
 const FOLLOW_UP = [firstVisitReachesAddressee, citatorioReferenceRecorded,

@@ -5,12 +5,24 @@
 
 /**
  * One finding of the legal checks (static/js/legal.js checkDiligence; fieldapp/legal/checks.py
- * Finding): an error blocks finalizing, a warning asks for a reason.
+ * Finding): a block refuses finalizing, a warn asks for a reason, a note only states how a
+ * rule was met (e.g. under the office's habilitación, R-CAL-3).
  * @typedef {object} Finding
  * @property {string} rule_id e.g. "R-NOT-3"
- * @property {"error" | "warning"} severity
+ * @property {"block" | "warn" | "note"} severity
  * @property {string} message in Spanish, shown to the field user
  * @property {string | null} field the form field it is about, if any
+ */
+
+/**
+ * A habilitación de días y horas inhábiles (CFF 13) the office recorded
+ * (fieldapp/legal/calendar.py HoursEnablement): days and "HH:MM" hours, both included.
+ * @typedef {object} HoursEnablement
+ * @property {string} folio
+ * @property {string} first_day
+ * @property {string} last_day
+ * @property {string} hours_from
+ * @property {string} hours_to
  */
 
 /**
@@ -32,6 +44,7 @@
  * @property {{start: string, end: string}} business_hours "HH:MM"
  * @property {{start: string, end: string}} window the dates the pack's calendar covers
  * @property {{date: string, reason: string}[]} non_business_days
+ * @property {HoursEnablement[]} [hour_enablements] the office's habilitaciones (R-CAL-3, CFF 13)
  * @property {CostBracket[]} cost_table
  * @property {string} cost_base
  * @property {number} follow_up_tolerance_minutes

@@ -49,7 +49,8 @@ def test_r_cal_3_a_citatorio_at_night_shows_the_block_and_cannot_be_finalized(
     blocks = page.locator("#findings-block .finding")
     expect(blocks.filter(has_text="R-CAL-3")).to_have_text(
         "R-CAL-3 La diligencia inició a las 20:15, fuera del horario hábil de 07:30 a 18:00, sin "
-        "habilitación (CFF 13).")
+        "habilitación (CFF 13). Vuelva en horario hábil, o pida a su jefe de oficina que "
+        "registre una habilitación de horas inhábiles.")
     expect(page.locator("#finalize")).to_be_disabled()
     expect(page.locator("#finalize-status")).to_contain_text("No se puede finalizar")
     screenshot(page, "form-blocked-outside-business-hours")
@@ -105,3 +106,41 @@ def test_r_not_6_a_warning_needs_a_reason_which_is_stored_and_sent(
     assert stored.id == record_id
     assert stored.content["warning_reasons"] == {"R-NOT-6": reason}
     assert stored.content["facts"]["refused_to_receive"] is True
+
+
+def test_r_cal_3_under_the_offices_habilitacion_a_night_visit_is_finalized_citing_its_folio(
+        app, work, live_server, phone, tmp_path: Path):
+    """R-CAL-3 (CFF 13): the habilitación the office recorded reaches the phone in its legal
+    pack; the night visit is not blocked and the finding names the folio, on both sides."""
+    from datetime import timedelta
+
+    from fieldapp.legal.services import record_hours_enablement
+
+    office, assignment_id = work
+    phone.moment = business_moment(office, time(20, 15))
+    day = phone.moment.date()
+    record_hours_enablement(office, folio="HAB-9/2026", signer="Lic. Rosa Méndez",
+                            issued_on=day - timedelta(days=1), first_day=day, last_day=day,
+                            hours_from=time(19, 0), hours_to=time(23, 0),
+                            reason="Operativo nocturno", actor=None)
+    db.session.commit()
+    page = phone.open()
+    phone.login(page, "notificador2")
+    phone.enroll(page)
+
+    open_assignment(page, live_server, assignment_id)
+    verify_address(page, camera_jpeg(tmp_path / "facade.jpg"))
+    choose(page, "not_located")
+    page.select_option("select[name='not_located.reason']", "closed")
+    page.fill("textarea[name='not_located.premises_state']", "Cortina cerrada, sin letrero")
+    note = page.locator("#findings-note .finding").filter(has_text="R-CAL-3")
+    expect(note).to_contain_text("bajo la habilitación HAB-9/2026 registrada por la oficina")
+    expect(page.locator("#findings-block .finding")).to_have_count(0)
+    record_id = finalize(page)
+
+    page.goto(live_server.url + "/captura/")
+    expect(page.locator("#sync-pending")).to_have_text("Todo está enviado.", timeout=30_000)
+    db.session.remove()
+    stored = db.session.get(Diligence, record_id)
+    assert [f["severity"] for f in stored.findings if f["rule_id"] == "R-CAL-3"] == ["note"]
+    assert not stored.has_block_findings

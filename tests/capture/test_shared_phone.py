@@ -4,6 +4,7 @@ phone sees nothing of the previous one, and the old token no longer works."""
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
 from tests.capture.conftest import TZ, business_moment, camera_jpeg, screenshot
 from tests.capture.flows import choose, finalize, open_assignment, verify_address
+from tests.conftest import PASSWORD, make_test_app
 
 pytestmark = pytest.mark.browser
 
@@ -106,3 +108,81 @@ def test_with_everything_sent_logout_is_immediate_and_the_next_person_sees_nothi
     assert f"fieldapp-capture-u{second_id}" in state["databases"]
     db.session.remove()
     assert db.session.scalar(select(func.count()).select_from(Diligence)) == 1
+
+
+def test_the_signed_in_user_enrolls_the_phone_with_one_tap_and_no_password(
+        app, two_people, live_server, phone):
+    office, (first_id, _), _ = two_people
+    phone.moment = business_moment(office, time(13, 0))
+    page = phone.open()
+    phone.login(page, "notificador1")
+    page.goto(live_server.url + "/captura/")
+    expect(page.locator("#enroll")).to_be_visible()
+    expect(page.locator("#enroll input[type=password]")).to_have_count(0)
+    page.click("#enroll-form button[type=submit]")
+    expect(page.locator("#enroll")).to_be_hidden()
+    expect(page.locator("#assignments-note")).to_contain_text("Lista descargada")
+    db.session.remove()
+    device = db.session.scalars(select(Device).where(Device.user_id == first_id)).one()
+    assert device.enrolled_via == "session" and device.revoked_at is None
+
+
+def test_one_tap_enrollment_needs_the_session_and_its_csrf_token(database_url, tmp_path, two_people):
+    guarded = make_test_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    client = guarded.test_client()
+    assert client.post("/captura/activar", json={"device_name": "Teléfono"}).status_code == 400
+    login_page = client.get("/entrar").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+    client.post("/entrar", data={"username": "notificador1", "password": PASSWORD, "csrf_token": token})
+    refused = client.post("/captura/activar", json={"device_name": "Teléfono"})
+    assert refused.status_code == 400  # signed in, but without the page's CSRF token
+    page = client.get("/captura/").get_data(as_text=True)
+    csrf = re.search(r'&#34;csrf_token&#34;: &#34;([^&]+)&#34;|"csrf_token": "([^"]+)"', page)
+    assert csrf is not None
+    granted = client.post("/captura/activar", json={"device_name": "Teléfono de prueba"},
+                          headers={"X-CSRFToken": csrf.group(1) or csrf.group(2)})
+    assert granted.status_code == 201 and granted.json["token"]
+    assert granted.headers["Cache-Control"] == "no-store"
+    with guarded.app_context():
+        device = db.session.scalars(select(Device)).one()
+        assert device.enrolled_via == "session" and device.name == "Teléfono de prueba"
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_sign_out_keeps_the_outbox_for_the_same_user_who_sends_it_on_coming_back(
+        app, two_people, live_server, phone, tmp_path: Path):
+    office, (first_id, _), (assignment_id, _) = two_people
+    phone.moment = business_moment(office, time(13, 0))
+    page = phone.open()
+    phone.login(page, "notificador1")
+    phone.enroll(page)
+    phone.context.set_offline(True)
+    _not_located(page, live_server, assignment_id, tmp_path)
+    # The network comes back for the web pages only: the sync API stays unreachable, so what
+    # was captured is still in the outbox when the user signs out.
+    phone.context.route("**/api/sync/v1/**", lambda route: route.abort("internetdisconnected"))
+    phone.context.set_offline(False)
+    page.goto(live_server.url + "/captura/")
+    expect(page.locator("#sync-pending")).not_to_have_class(re.compile(r"\bis-clear\b"))
+    sign_out = page.locator("#sign-out")
+    expect(sign_out).to_have_text("Cerrar sesión")
+    box = sign_out.bounding_box()
+    assert box is not None and box["width"] >= 44 and box["height"] >= 44
+    sign_out.click()
+    page.wait_for_url("**/entrar")
+    state = page.evaluate(PHONE_STATE)
+    assert f"fieldapp-capture-u{first_id}" in state["databases"]  # the data stayed
+    assert state["pages"] == []  # but no cached page with the user's name or worklist
+    db.session.remove()
+    assert db.session.scalar(select(func.count()).select_from(Diligence)) == 0
+
+    phone.context.unroute("**/api/sync/v1/**")
+    phone.login(page, "notificador1")
+    page.goto(live_server.url + "/captura/")
+    expect(page.locator("#enroll")).to_be_hidden()  # the token stayed too: no new enrollment
+    expect(page.locator("#records .item")).to_have_count(1)
+    expect(page.locator("#sync-pending")).to_have_class(re.compile(r"\bis-clear\b"), timeout=30_000)
+    db.session.remove()
+    assert db.session.scalar(select(func.count()).select_from(Diligence)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Device)) == 1

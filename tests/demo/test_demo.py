@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, time, timedelta
 from math import dist
 
 import pytest
@@ -23,6 +23,8 @@ from fieldapp.demo.services import seed_demo
 from fieldapp.extensions import db
 from fieldapp.imports.rows import parse_row
 from fieldapp.imports.services import IMPORT_ACTION
+from fieldapp.legal.checks import CheckParams, check_diligence
+from fieldapp.legal.services import calendar_for, field_pack_for, hours_enablements_of
 from fieldapp.offices.models import Office, Sector
 from fieldapp.offices.services import office_today
 from fieldapp.portfolio.models import Credit, CreditStatusChange, Debtor, Document
@@ -169,3 +171,25 @@ def test_some_cedulas_reach_their_payment_deadline_around_today(demo):
     assert any(r.business_days_left < 0 and r.gate_open for r in rows)
     assert any(0 <= r.business_days_left <= 5 for r in rows)
     assert all(r.credit.status == "notified" for r in rows)
+
+
+def test_the_demo_office_holds_a_habilitacion_of_every_hour_of_its_days(demo):
+    """R-CAL-3: a newcomer in another time zone can capture at any hour; the finding cites the
+    folio instead of blocking (CFF 13)."""
+    office = demo.office
+    (enablement,) = hours_enablements_of(office)
+    today = office_today(office)
+    assert enablement.folio == "HAB-DEMO-1401"
+    assert enablement.first_day <= today and enablement.last_day >= today + timedelta(days=120)
+    assert (enablement.hours_from, enablement.hours_to) == (time(0, 0), time(23, 59))
+    assert enablement.issued_on <= enablement.first_day
+    cal = calendar_for(office)
+    for hour in (0, 3, 22, 23):
+        assert cal.enablement_at(cal.at(today, time(hour, 30))).folio == "HAB-DEMO-1401"
+    pack = field_pack_for(office, today)
+    assert [e["folio"] for e in pack["hour_enablements"]] == ["HAB-DEMO-1401"]
+    night = cal.at(today, time(23, 10))
+    facts = {"kind": "not_located", "started_at": night.isoformat(),
+             "finished_at": (night + timedelta(minutes=5)).isoformat()}
+    hours_findings = [f for f in check_diligence(facts, CheckParams(cal)) if f.rule_id == "R-CAL-3"]
+    assert [(f.severity, "HAB-DEMO-1401" in f.message) for f in hours_findings] == [("note", True)]

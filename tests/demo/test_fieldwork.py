@@ -131,8 +131,11 @@ def test_gps_fixes_lie_near_the_address_some_far_or_imprecise(demo_via_command):
         distances.append((geodesic((d.gps_latitude, d.gps_longitude),
                                    (address.latitude, address.longitude)).m, d.gps_accuracy_m))
     assert sum(m < 60 and acc < 20 for m, acc in distances) > len(distances) // 2
-    assert any(m > 300 for m, _ in distances)
-    assert any(acc > 100 for _, acc in distances)
+    assert any(m > 1000 for m, _ in distances)  # R-GPS-1 fired, with the field user's reason
+    assert any(d.far_from_address for d in diligences())
+    # Imprecise, but within R-GPS-2's limit: a worse fix could not have been finalized.
+    assert any(50 < acc <= 100 for _, acc in distances)
+    assert all(acc <= 100 for _, acc in distances)
 
 
 def test_the_visits_happen_on_business_days_before_today_within_business_hours(demo_via_command):

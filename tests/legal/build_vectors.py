@@ -30,6 +30,14 @@ PACKS: dict[str, dict[str, Any]] = {
                        "friday_rule": False},
     "cdmx_tolerance_30": {"tz": "America/Mexico_City", "start": "2026-01-01", "days": 365,
                           "tolerance_minutes": 30},
+    "cdmx_enabled": {"tz": "America/Mexico_City", "start": "2026-01-01", "days": 365,
+                     "hour_enablements": [
+                         {"folio": "HAB-DEMO-1401", "first_day": "2026-03-09",
+                          "last_day": "2026-03-14", "hours_from": "00:00", "hours_to": "23:59"},
+                         {"folio": "HAB-7/2026", "first_day": "2026-03-17",
+                          "last_day": "2026-03-17", "hours_from": "19:00", "hours_to": "22:00"}]},
+    "cdmx_gps_strict": {"tz": "America/Mexico_City", "start": "2026-01-01", "days": 365,
+                        "gps_warn_distance_m": 500, "gps_max_accuracy_m": 30},
     "cdmx_2021": {"tz": "America/Mexico_City", "start": "2021-01-01", "days": 365},
     "cdmx_2025": {"tz": "America/Mexico_City", "start": "2025-01-01", "days": 365},
     "cdmx_2024": {"tz": "America/Mexico_City", "start": "2024-01-01", "days": 366},
@@ -109,9 +117,15 @@ ABSENCE = {"absence_reason": "Salió a una junta fuera de la oficina",
            "absence_informant": "Pedro Ruiz Soto, encargado de recepción"}
 
 
+# Guadalajara centro: the address on file, and a good fix 30 m from it (R-GPS-1, R-GPS-2).
+ADDRESS_LOCATION = {"latitude": 20.6767, "longitude": -103.3475}
+GPS_AT_ADDRESS = {"latitude": 20.6769, "longitude": -103.3476, "accuracy_m": 12.0}
+
+
 def visit(kind: str, start: str, **extra: Any) -> dict[str, Any]:
     facts: dict[str, Any] = {
         "kind": kind, "started_at": start, "addressee_type": "company",
+        "gps": dict(GPS_AT_ADDRESS), "address_location": dict(ADDRESS_LOCATION),
         "address": dict(FISCAL), "address_verification": ["street_sign", "house_number", "photo"],
         "addressee_asked": True, "representative_asked": True,
         "field_user": dict(EXECUTOR if kind in ("payment_demand", "seizure",
@@ -219,7 +233,7 @@ def media(*roles: str) -> list[dict[str, str]]:
     return [{"role": r, "id": f"m-{n}"} for n, r in enumerate(roles)]
 
 
-B, W = "block", "warn"
+B, W, N = "block", "warn", "note"
 
 # R-CAL-3: business days and hours -----------------------------------------------------------
 
@@ -265,6 +279,67 @@ case("cal3-night-with-enablement", "R-CAL-3",
      "Martes 20:00 con habilitación: ni R-CAL-3 ni R-CAL-4.",
      personal_notification("2026-03-10T20:00:00-06:00",
                            enablement={**enabled, "issued_on": "2026-03-09"}), [])
+case("cal3-night-under-office-enablement", "R-CAL-3",
+     "Martes 20:00 con la habilitación HAB-DEMO-1401 de la oficina: no bloquea, lo hace constar.",
+     personal_notification("2026-03-10T20:00:00-06:00"), [("R-CAL-3", N, "started_at")],
+     pack="cdmx_enabled")
+case("cal3-saturday-under-office-enablement", "R-CAL-3",
+     "Sábado 14/03 a las 06:00, último día de la habilitación de la oficina: constancia.",
+     personal_notification("2026-03-14T06:00:00-06:00"), [("R-CAL-3", N, "started_at")],
+     pack="cdmx_enabled")
+case("cal3-office-enablement-last-minute", "R-CAL-3",
+     "Habilitación de 19:00 a 22:00: las 22:00:59 aún están cubiertas (al minuto).",
+     personal_notification("2026-03-17T22:00:59-06:00"), [("R-CAL-3", N, "started_at")],
+     pack="cdmx_enabled")
+case("cal3-after-office-enablement-hours", "R-CAL-3",
+     "Habilitación de 19:00 a 22:00: a las 22:01 ya no cubre, se bloquea.",
+     personal_notification("2026-03-17T22:01:00-06:00"), [("R-CAL-3", B, "started_at")],
+     pack="cdmx_enabled")
+case("cal3-day-after-office-enablement", "R-CAL-3",
+     "Domingo 15/03, un día después de la habilitación: se bloquea como siempre.",
+     personal_notification("2026-03-15T10:00:00-06:00"), [("R-CAL-3", B, "started_at")],
+     pack="cdmx_enabled")
+case("cal3-business-hours-with-office-enablement", "R-CAL-3",
+     "En horario hábil la habilitación no hace falta: sin hallazgos.",
+     personal_notification("2026-03-10T10:00:00-06:00"), [], pack="cdmx_enabled")
+case("cal3-own-enablement-over-office-one", "R-CAL-3",
+     "Con su propia habilitación completa, la de la oficina no se cita: sin hallazgos.",
+     personal_notification("2026-03-10T20:00:00-06:00",
+                           enablement={**enabled, "issued_on": "2026-03-09"}), [],
+     pack="cdmx_enabled")
+# R-GPS-1: distance from the fix to the address on file (warn, config) ----------------------
+
+# Mexico City's Zócalo: about 460 km from the Guadalajara address on file.
+ZOCALO = {"latitude": 19.4326, "longitude": -99.1332, "accuracy_m": 8.0}
+case("gps1-far-from-address", "R-GPS-1",
+     "Fix en el Zócalo de la CDMX, a unos 460 km del domicilio en Guadalajara: pide motivo.",
+     not_located(gps=ZOCALO), [("R-GPS-1", W, "gps")])
+case("gps1-900-m-away", "R-GPS-1", "A unos 900 m del domicilio, límite de 1 km: nada.",
+     not_located(gps={"latitude": 20.6848, "longitude": -103.3475, "accuracy_m": 10.0}), [])
+case("gps1-1-2-km-away", "R-GPS-1", "A unos 1.2 km, límite de 1 km: pide motivo.",
+     not_located(gps={"latitude": 20.6875, "longitude": -103.3475, "accuracy_m": 10.0}),
+     [("R-GPS-1", W, "gps")])
+case("gps1-configured-500-m", "R-GPS-1", "A unos 900 m con la oficina en 500 m: pide motivo.",
+     not_located(gps={"latitude": 20.6848, "longitude": -103.3475, "accuracy_m": 10.0}),
+     [("R-GPS-1", W, "gps")], pack="cdmx_gps_strict")
+case("gps1-address-not-geocoded", "R-GPS-1",
+     "Domicilio sin coordenadas: no hay con qué comparar, no se advierte.",
+     without(not_located(gps=ZOCALO), "address_location"), [])
+
+# R-GPS-2: no fix, or a fix worse than the limit (block, config) ---------------------------
+
+case("gps2-no-fix", "R-GPS-2", "Sin posición GPS: no se puede finalizar.",
+     without(not_located(), "gps"), [("R-GPS-2", B, "gps")])
+case("gps2-poor-fix", "R-GPS-2", "Precisión de ±250 m, límite de 100 m: se bloquea.",
+     not_located(gps={**GPS_AT_ADDRESS, "accuracy_m": 250.0}), [("R-GPS-2", B, "gps")])
+case("gps2-fix-at-the-limit", "R-GPS-2", "Precisión de ±100 m exactos, límite de 100 m: vale.",
+     not_located(gps={**GPS_AT_ADDRESS, "accuracy_m": 100.0}), [])
+case("gps2-configured-30-m", "R-GPS-2", "Precisión de ±45 m con la oficina en 30 m: se bloquea.",
+     not_located(gps={**GPS_AT_ADDRESS, "accuracy_m": 45.0}), [("R-GPS-2", B, "gps")],
+     pack="cdmx_gps_strict")
+case("gps2-poor-and-far", "R-GPS-2",
+     "Lejos y con mala precisión: bloquea por la precisión y también advierte la distancia.",
+     not_located(gps={**ZOCALO, "accuracy_m": 500.0}), [("R-GPS-2", B, "gps"), ("R-GPS-1", W, "gps")])
 case("cal3-tijuana-summer-0745", "R-CAL-3",
      "Tijuana, julio (horario de verano, UTC-7): 14:45Z son las 07:45 locales: hábil.",
      personal_notification("2026-07-15T14:45:00+00:00"), [], pack="tijuana")

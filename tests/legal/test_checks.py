@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,26 @@ def test_clean_records_of_every_kind() -> None:
         assert judged(facts_of(case_id)) == [], case_id
     assert set(CHECKS_BY_KIND) == {"citatorio", "posting_record", "notification", "not_located",
                                    "payment_demand", "seizure", "seizure_extension"}
+
+
+def test_R_GPS_1_a_fix_far_from_the_address_asks_why_in_es_MX_units() -> None:
+    """R-GPS-1: "a 460.2 km", never meters by the hundred thousand; the threshold is config."""
+    [finding] = check_diligence(facts_of("gps1-far-from-address"), PARAMS)
+    assert (finding.rule_id, finding.severity, finding.field) == ("R-GPS-1", "warn", "gps")
+    assert re.search(r"La posición GPS está a \d{3}\.\d km del domicilio registrado \(más de "
+                     r"1\.0 km\)", finding.message), finding.message
+    assert judged(facts_of("gps1-far-from-address"),
+                  replace(PARAMS, gps_warn_distance_m=500_000)) == []
+
+
+def test_R_GPS_2_no_fix_or_a_poor_one_blocks_and_says_what_to_do() -> None:
+    """R-GPS-2: the message tells the field user to wait for signal or go outside."""
+    [missing] = check_diligence(facts_of("gps2-no-fix"), PARAMS)
+    assert (missing.rule_id, missing.severity) == ("R-GPS-2", "block")
+    assert "Espere la señal o salga a un lugar abierto" in missing.message
+    [poor] = check_diligence(facts_of("gps2-poor-fix"), PARAMS)
+    assert "precisión de ±250 m, peor que el límite de 100 m" in poor.message
+    assert judged(facts_of("gps2-poor-fix"), replace(PARAMS, gps_max_accuracy_m=300)) == []
 
 
 def test_R_CAL_3_outside_hours_blocks_with_the_local_time() -> None:

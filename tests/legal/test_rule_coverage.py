@@ -18,7 +18,8 @@ LEGAL_JS = (ROOT / "static" / "js" / "legal.js").read_text(encoding="utf-8")
 TESTS = Path(__file__).parent
 
 RULE_IDS = ([f"R-CAL-{n}" for n in range(1, 7)] + [f"R-NOT-{n}" for n in range(1, 13)]
-            + [f"R-DL-{n}" for n in range(1, 5)] + [f"R-PAE-{n}" for n in range(1, 11)])
+            + [f"R-DL-{n}" for n in range(1, 5)] + [f"R-PAE-{n}" for n in range(1, 11)]
+            + ["R-GPS-1", "R-GPS-2"])
 ROWS = {m.group(1): m.group(0) for m in re.finditer(r"^\| (R-[A-Z]+-\d+) \|.*$", DOC, re.M)}
 
 

@@ -37,7 +37,8 @@ def test_facts_vector(case: dict[str, Any]) -> None:
     params = check_params_from_pack(pack)
     findings = check_diligence(case["facts"], params, now=_now(case))
     assert finding_keys(findings) == finding_keys(case["expect"]), case["description"]
-    office = CheckParams(office_calendar(case["pack"]), params.follow_up_tolerance_minutes)
+    office = CheckParams(office_calendar(case["pack"]), params.follow_up_tolerance_minutes,
+                         params.gps_warn_distance_m, params.gps_max_accuracy_m)
     assert check_diligence(case["facts"], office, now=_now(case)) == findings
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.legal import deadlines
-from fieldapp.legal.calendar import BusinessCalendar
+from fieldapp.legal.calendar import BusinessCalendar, HoursEnablement
 from fieldapp.legal.checks import Finding
 from fieldapp.legal.costs import CostBracket, diligence_costs, enforcement_costs
 from fieldapp.legal.pack import calendar_from_pack, cost_table_from_pack, field_pack
@@ -31,7 +31,12 @@ def office_calendar(name: str) -> BusinessCalendar:
     """The office's full calendar (statutory list from ``holidays`` + its extra days)."""
     spec = VECTORS["packs"][name]
     extra = [date.fromisoformat(d) for d in spec.get("extra_non_business_days", [])]
-    return BusinessCalendar(extra, tz=spec["tz"])
+    enablements = [HoursEnablement(e["folio"], date.fromisoformat(e["first_day"]),
+                                   date.fromisoformat(e["last_day"]),
+                                   time.fromisoformat(e["hours_from"]),
+                                   time.fromisoformat(e["hours_to"]))
+                   for e in spec.get("hour_enablements", [])]
+    return BusinessCalendar(extra, tz=spec["tz"], enablements=enablements)
 
 
 @cache
@@ -45,7 +50,9 @@ def _pack_json(name: str) -> str:
                              b["note"]) for b in spec["costs"]]
     pack = field_pack(office_calendar(name), date.fromisoformat(spec["start"]), spec["days"],
                       costs=costs, tolerance_minutes=spec.get("tolerance_minutes", 15),
-                      friday_rule=spec.get("friday_rule", True))
+                      friday_rule=spec.get("friday_rule", True),
+                      gps_warn_distance_m=spec.get("gps_warn_distance_m", 1000),
+                      gps_max_accuracy_m=spec.get("gps_max_accuracy_m", 100))
     return json.dumps(pack)
 
 

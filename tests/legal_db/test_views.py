@@ -282,3 +282,21 @@ def test_a_refused_day_says_why_once(client, auth, world):
     body = response.get_data(as_text=True)
     assert body.count("Escriba el motivo") == 1
     assert "Motivo: Escriba el motivo" in body
+
+
+def test_admin_sets_the_gps_limits_and_the_phone_gets_them(client, auth, world):
+    """R-GPS-1 and R-GPS-2 limits are versioned parameters, shown in es-MX, sent in the pack."""
+    from fieldapp.legal.services import field_pack_for
+
+    auth.login("admin-a")
+    page = client.get("/admin/parametros").get_data(as_text=True)
+    assert "1.0 km" in page and "±100 m" in page  # the defaults
+    refused = client.post("/admin/parametros", data=_parameters_form(gps_max_accuracy_m="0"))
+    assert refused.status_code == 422 and "Entre 1 y 1,000 metros." in refused.get_data(as_text=True)
+    response = client.post("/admin/parametros", data=_parameters_form(
+        gps_warn_distance_m="2500", gps_max_accuracy_m="50"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    version = db.session.scalars(select(LegalParameterSet)).one()
+    assert (version.gps_warn_distance_m, version.gps_max_accuracy_m) == (2500, 50)
+    pack = field_pack_for(world["a"]["office"], date(2099, 1, 4))
+    assert (pack["gps_warn_distance_m"], pack["gps_max_accuracy_m"]) == (2500, 50)

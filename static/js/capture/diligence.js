@@ -2,7 +2,7 @@
 // query says what it shows: ?asignacion=ID (start or resume), ?borrador=ID, ?registro=ID
 // (a finalized record, read-only) or ?corrige=ID (a new version of a returned record).
 
-import { checkDiligence, proposeCitatorioAppointment } from "../legal.js";
+import { checkDiligence, positionFacts, proposeCitatorioAppointment } from "../legal.js";
 import { getAll, getMeta, getOne, setMeta, transact } from "./db.js";
 import {
   applyVisibility, draftWriter, labelsNamedBy, readValue, relevantNames, watchFields, writeValues,
@@ -17,7 +17,7 @@ import {
 } from "./ui.js";
 
 const GPS_AUTO_M = 30; // a fix this good is taken without asking
-const GPS_LIMIT_M = 100; // above this the reading is flagged as poor
+const DEFAULT_GPS_LIMIT_M = 100; // R-GPS-2 when the pack is older than the limit
 const STEP_MINUTES = 15;
 const SEIZURE_KINDS = new Set(["seizure", "seizure_extension"]); // an embargo, or its ampliación
 
@@ -25,6 +25,8 @@ const app = await startApp();
 const { ctx, db } = app;
 const tz = ctx.office.timezone;
 const pack = await getMeta(db, "pack");
+// R-GPS-2: the office's accuracy limit; a poorer fix blocks finalizing.
+const GPS_LIMIT_M = (pack && pack.gps_max_accuracy_m) || DEFAULT_GPS_LIMIT_M;
 const fieldUser = await currentFieldUser();
 const form = document.getElementById("diligence");
 const $ = (id) => document.getElementById(id);
@@ -416,6 +418,12 @@ function factsNow(finishedAt = null) {
   });
 }
 
+/** What the checks judge: the facts plus the fix and the address on file (R-GPS-1, R-GPS-2),
+ * which the record carries apart from its facts, as the server adds them. */
+function judgedFacts(facts) {
+  return { ...facts, ...positionFacts(draft.gps, assignment.document.address) };
+}
+
 function findingItems(findings) {
   return findings.map((f) => fromTemplate("tpl-finding", { rule: f.rule_id, message: f.message }));
 }
@@ -423,6 +431,7 @@ function findingItems(findings) {
 function showFindings(findings) {
   $("findings-block").replaceChildren(...findingItems(findings.filter((f) => f.severity === "block")));
   $("findings-warn").replaceChildren(...findingItems(findings.filter((f) => f.severity === "warn")));
+  $("findings-note").replaceChildren(...findingItems(findings.filter((f) => f.severity === "note")));
 }
 
 // What the user typed as a warning's reason counts at once: a re-render of the findings while
@@ -454,7 +463,7 @@ function refreshChecks() {
     button.disabled = true;
     return;
   }
-  const findings = checkDiligence(factsNow(), pack, new Date().toISOString());
+  const findings = checkDiligence(judgedFacts(factsNow()), pack, new Date().toISOString());
   const blocks = findings.filter((f) => f.severity === "block");
   const warns = findings.filter((f) => f.severity === "warn");
   showFindings(findings);
@@ -502,7 +511,7 @@ form.addEventListener("submit", async (event) => {
       pack, relevant, warningReasons: reasons,
       judge: (finishedAt) => {
         const facts = factsNow(finishedAt);
-        const findings = checkDiligence(facts, pack);
+        const findings = checkDiligence(judgedFacts(facts), pack);
         // R-CAL-3 and every other block: the record is refused here, whatever the button said.
         if (findings.some((f) => f.severity === "block")) throw new Blocked();
         if (findings.some((f) => f.severity === "warn" && !reasons[f.rule_id])) throw new Blocked();

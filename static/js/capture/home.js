@@ -3,7 +3,7 @@
 
 import { agenda, choicesOf, formatDistance, mapsUrl, todayIn, worklist } from "./assignments.js";
 import { getAll, getMeta } from "./db.js";
-import { enroll } from "./sync.js";
+import { enrollSignedIn } from "./sync.js";
 import {
   KIND_LABELS, attentionRank, attentionText, counted, formatDateTime, fromTemplate, pendingSummary, recordStatus,
   startApp,
@@ -45,19 +45,20 @@ async function showEnrollment() {
 
 document.getElementById("enroll-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const form = event.currentTarget;
+  const button = event.currentTarget.querySelector("button");
   const error = document.getElementById("enroll-error");
   error.hidden = true;
+  button.disabled = true;
   try {
-    await enroll(ctx.user.id, ctx.urls.api, ctx.user.username, form.elements.password.value, deviceName());
-    form.reset();
+    await enrollSignedIn(ctx.user.id, ctx.urls.api, ctx.urls.enroll, ctx.csrf_token, deviceName());
     await app.sync(true);
   } catch (e) {
-    error.textContent = e.status === 401 || e.status === 403
-      ? "La contraseña no es correcta."
-      : "No se pudo activar: revise su conexión e intente de nuevo.";
+    error.textContent = e.status === 400 || e.status === 401 || e.status === 403
+      ? "Su sesión venció: vuelva a entrar y active el teléfono."
+      : (e.body && e.body.message) || "No se pudo activar: revise su conexión e intente de nuevo.";
     error.hidden = false;
   }
+  button.disabled = false;
   await showEnrollment();
 });
 

@@ -456,6 +456,20 @@ export async function keepEnrollment(userId, api, enrollment) {
   await setMeta(db, "backoff", { attempts: 0, next_at: 0 });
 }
 
+/** Enrolls this phone for the signed-in user with one tap: the web session and its CSRF token
+ * vouch for the user, so no password is typed again (POST /captura/activar). */
+export async function enrollSignedIn(userId, api, enrollUrl, csrfToken, deviceName) {
+  const response = await fetch(enrollUrl, {
+    method: "POST", credentials: "same-origin", cache: "no-store",
+    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken },
+    body: JSON.stringify({ device_name: deviceName }),
+  });
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new HttpError(response.status, data);
+  await keepEnrollment(userId, api, data);
+  return data.device_id;
+}
+
 /** Enrolls this phone for the user with their password (POST devices). */
 export async function enroll(userId, api, username, password, deviceName) {
   const response = await fetch(`${api}/devices`, {

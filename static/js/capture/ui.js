@@ -276,9 +276,22 @@ class StatusBar {
   }
 }
 
+/** "Cerrar sesión" keeps this user's data (outbox, drafts) for their next login, but the
+ * cached pages carry their name and worklist: those go, so the next person never sees them. */
+function dropCachedPagesOnSignOut() {
+  const button = document.getElementById("sign-out");
+  if (!button) return;
+  button.form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await caches.delete("fieldapp-pages");
+    event.target.submit();
+  }, { once: true });
+}
+
 /** Starts a capture page: resolves {ctx, db, sync, refresh, onChange}. */
 export async function startApp() {
   const ctx = readContext();
+  dropCachedPagesOnSignOut();
   const worker = registerServiceWorker(ctx);
   await registerUser(ctx.user);
   const db = await openUserDb(ctx.user.id);
