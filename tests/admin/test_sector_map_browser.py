@@ -28,6 +28,8 @@ def test_admin_draws_a_special_sector_on_the_map(factory, live_server: LiveServe
     page.select_option("select[name=kind]", "special")
     area = page.locator("#sector-map")
     expect(area).to_have_attribute("data-vertices", "0")
+    # The whole map in the window before clicking by coordinates (the admin would scroll to it).
+    area.evaluate("map => map.scrollIntoView({block: 'center'})")
     box = area.bounding_box()
     assert box is not None
     for dx, dy in ((0.3, 0.3), (0.7, 0.3), (0.5, 0.7)):
