@@ -44,6 +44,7 @@ ACTION_LABELS: dict[str, str] = {
     "estrados_retired": "Registró el retiro de estrados",
     "estrados_superseded": "Dejó sin efecto una notificación por estrados",
     "estrados_viewed": "Consultó los estrados",
+    "estrados_case_viewed": "Consultó un caso de estrados",
     "estrados_agreement_printed": "Imprimió un acuerdo de estrados",
     "credit_deadline_recomputed": "Recalculó un plazo de pago",
     # seals and depository

@@ -48,6 +48,9 @@ PERSONAL_DATA_READS: dict[str, Read] = {
     "reports.overdue": _REPORT,
     "reports.deadlines": _REPORT,
     "reports.prescription": _REPORT,
+    "reports.recovery": _REPORT,
+    "estrados.index": Read("estrados_viewed"),
+    "estrados.case": Read("estrados_case_viewed", "estrados_cases"),
     "legal.deadlines": Read("deadlines_viewed"),
     "credits.index": Read("credits_searched"),
     "credits.credit": Read("credit_viewed", "credits"),
@@ -68,6 +71,7 @@ AUDITED_IN_VIEW = frozenset({
     "actas.acta_pdf", "actas.verify", "audit.export_csv",
     "reports.productivity_csv", "reports.sectors_csv", "reports.overdue_csv",
     "reports.deadlines_csv", "reports.prescription_csv", "reports.status_changes_csv",
+    "reports.recovery_csv", "estrados.agreement_pdf_file",
 })
 
 # Pages and files without personal data: forms, shells of the offline app (their data comes
@@ -77,7 +81,8 @@ NO_PERSONAL_DATA = frozenset({
     "capture.home", "capture.diligence", "capture.favicon", "capture.logout", "capture.manifest",
     "capture.offline",
     "capture.service_worker", "devices.enroll", "diligences.map_page", "health.health",
-    "imports.template", "imports.upload", "legal.calendar", "legal.parameters",
+    "imports.template", "imports.upload", "legal.calendar", "legal.enablements",
+    "legal.parameters",
     "sync.openapi", "sync.pull", "offices.office", "offices.new_sector", "offices.sector",
 })
 
