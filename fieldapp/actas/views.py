@@ -12,7 +12,6 @@ from fieldapp.actas.services import ActaError, build_acta, verification
 from fieldapp.audit.services import record
 from fieldapp.auth.access import allow, current_user, public
 from fieldapp.diligences.models import Diligence
-from fieldapp.extensions import db
 from fieldapp.web.errors import error_response
 from fieldapp.web.loading import get_in_office_or_404
 
@@ -47,7 +46,6 @@ def acta_pdf(diligence_id: str) -> Response:
     # Every view of personal data by office staff is auditable (workflows.md, Evidence).
     record("diligence_acta_viewed", actor=me, obj=diligence, kind=diligence.kind,
            version=diligence.version, record_matches=acta.record_matches)
-    db.session.commit()
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = (
@@ -69,7 +67,6 @@ def verify(diligence_id: str) -> Response:
     if diligence is not None:
         # Who checked which acta, and what they were told; the page shows the debtor's name.
         record("acta_verified", obj=diligence, matches=result.matches)
-        db.session.commit()
     response = make_response(render_template("actas/verify.html", v=result),
                              200 if result.found else 404)
     return _private(response)

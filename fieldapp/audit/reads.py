@@ -18,7 +18,6 @@ from werkzeug.wrappers import Response
 
 from fieldapp.audit.services import record
 from fieldapp.auth.access import current_user
-from fieldapp.extensions import db
 
 
 @dataclass(frozen=True)
@@ -99,5 +98,4 @@ def audit_read(response: Response) -> Response:
     record(read.action, actor=user, object_type=read.object_type,
            object_id=values[0] if values and read.object_type else None,
            endpoint=request.endpoint, params=request.args.to_dict())
-    db.session.commit()
     return response

@@ -1,4 +1,5 @@
-"""Writing to the audit log. Services call `record`; it adds and flushes, never commits."""
+"""Writing to the audit log. Services call `record`; it adds and flushes, never commits: the
+request's one commit keeps it (fieldapp/web/lifecycle.py), a read's too."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import Select, select
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.extensions import db
+from fieldapp.web.lifecycle import keep_this_read
 
 
 def record(
@@ -42,6 +44,9 @@ def record(
     )
     db.session.add(event)
     db.session.flush()
+    # A GET that shows personal data is an event too: its request is committed like a write
+    # when it succeeds (a failed one showed nothing, and keeps nothing).
+    keep_this_read()
     return event
 
 

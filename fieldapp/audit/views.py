@@ -79,7 +79,6 @@ def export_csv() -> Response:
     tz = ZoneInfo(me.office.timezone)
     f = _filter()
     record("audit_exported", actor=me, object_type=None, params=request.args.to_dict())
-    db.session.commit()
     users = _office_users(me.office_id)
     rows = ([e.at.astimezone(tz).isoformat(timespec="seconds"),
              users[e.actor_id].username if e.actor_id in users else "",

@@ -74,12 +74,9 @@ def _last_day(case: EstradosCase) -> date | None:
 @bp.route("/<int:case_id>")
 @allow("supervisor", "admin")
 def case(case_id: int) -> tuple[str, int]:
-    me = signed_in_user()
-    case = get_in_office_or_404(EstradosCase, case_id)
-    # Every view of a case's personal data is audited (workflows.md, Evidence).
-    record("estrados_viewed", actor=me, obj=case, office_id=case.office_id)
-    db.session.commit()
-    return _case_page(case)
+    # Every view of a case's personal data is audited (workflows.md, Evidence): by the hook of
+    # fieldapp/audit/reads.py, as estrados_case_viewed.
+    return _case_page(get_in_office_or_404(EstradosCase, case_id))
 
 
 @bp.route("/<int:case_id>/acuerdo", methods=["POST"])
@@ -155,7 +152,6 @@ def agreement_pdf_file(case_id: int) -> Response:
     pdf = agreement_pdf(agreement_of(case, me.office))
     record("estrados_agreement_printed", actor=me, obj=case, office_id=case.office_id,
            agreement_number=case.agreement_number)
-    db.session.commit()
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     safe_number = "".join(ch if ch.isalnum() else "-" for ch in case.agreement_number)

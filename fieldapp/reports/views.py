@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 from fieldapp.audit.services import record
 from fieldapp.auth.access import allow, signed_in_user
 from fieldapp.diligences.models import DILIGENCE_KINDS, REVIEW_STATES
-from fieldapp.extensions import db
 from fieldapp.offices.services import office_today
 from fieldapp.portfolio.models import CREDIT_STATUSES
 from fieldapp.reports import services
@@ -35,11 +34,10 @@ NEXT_SINCE_HEADER = "X-Fieldapp-Next-Since"
 
 def _csv(text: str, filename: str, *, for_spreadsheets: bool = True, **details: Any) -> Response:
     """A download. Personal data (debtors, RFCs, staff) leaves the app: who took which report
-    with which parameters goes to the audit log first (the request's one commit)."""
+    with which parameters goes to the audit log (committed with the answer, web/lifecycle.py)."""
     me = signed_in_user()
     record("report_exported", actor=me, office_id=me.office_id, object_type="reports",
            object_id=request.endpoint, params=request.args.to_dict(), **details)
-    db.session.commit()
     # Reports are opened in spreadsheets, which need the BOM to read UTF-8 accents; the
     # machine export goes without it (docs/status-export.md).
     body = ("\ufeff" + text if for_spreadsheets else text).encode("utf-8")

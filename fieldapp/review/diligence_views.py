@@ -168,10 +168,10 @@ def _export(kind: str, mimetype: str, body) -> Response:  # type: ignore[no-unty
     flt, errors = _parse_filter()
     if errors:
         return Response(" ".join(errors) + "\n", status=400, mimetype="text/plain")
-    # Personal data leaving the app: who exported which filter, before the first byte.
+    # Personal data leaving the app: who exported which filter, committed before the first
+    # byte (the request's commit runs before the streamed body, web/lifecycle.py).
     record(f"diligences_exported_{kind}", actor=me, office_id=me.office_id,
            object_type="diligences", filter=flt.to_args())
-    db.session.commit()
     tz = _tz(me)
     stamp = f"{me.office.code}-{flt.date_from.isoformat() if flt.date_from else 'todas'}"
     response = Response(stream_with_context(body(iter_filtered(me.office, flt), tz)),
@@ -210,9 +210,6 @@ def _panel_context(diligence: Diligence, form: DecisionForm | None = None,
 
 def _detail_page(diligence: Diligence, status: int = 200, **panel: Any) -> Response:
     me = signed_in_user()
-    # Every view of a record's personal data is audited (workflows.md, Evidence).
-    record("diligence_viewed", actor=me, obj=diligence)
-    db.session.commit()
     sections, facts_problem = facts_sections(diligence, me.office)
     shas = [m.sha256 for m in diligence.media]
     tile_url = current_app.config.get("MAP_TILE_URL") or ""
@@ -234,6 +231,10 @@ def _detail_page(diligence: Diligence, status: int = 200, **panel: Any) -> Respo
 @allow("supervisor", "admin")
 def detail(diligence_id: str) -> Response:
     diligence = get_in_office_or_404(Diligence, diligence_id)
+    # Every view of a record's personal data is audited (workflows.md, Evidence). A refused
+    # decision draws this page again for the record just opened here; its answer is an error
+    # and keeps nothing.
+    record("diligence_viewed", actor=signed_in_user(), obj=diligence)
     return _detail_page(diligence)
 
 

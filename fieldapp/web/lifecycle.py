@@ -5,8 +5,13 @@ answered with a success (1xx–3xx), and rolled back when it answered with an er
 a refused form, a ``DomainError`` let go by the view, an unexpected exception. Views and
 services therefore never commit or roll back on their own; the few that must keep something of
 a failed request (a failed login attempt counts towards the throttle) commit it themselves and
-say why. A read (GET, HEAD) commits nothing: whatever it touched is dropped when the session is
-removed at the end of the request.
+say why.
+
+A read (GET, HEAD) commits nothing, with one exception: a read of personal data writes an audit
+event (fieldapp/audit/services.py ``record`` calls ``keep_this_read``), and that read is then
+committed like a write — once, after a success answer — so the event is kept; a read that
+failed (404, 403, an exception) showed nothing and keeps nothing. Whatever else a read touched
+is dropped when the session is removed at the end of the request.
 
 A commit that fails (a constraint the database enforces) raises here, before the response
 leaves: the client gets the error page or JSON with the request id, never a success for work
@@ -15,16 +20,27 @@ that was not saved.
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from werkzeug.wrappers import Response
 
 from fieldapp.extensions import db
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Kept in the WSGI environ, like the request id (fieldapp/web/errors.py): ``g`` lives as long as
+# the app context, which a test or a CLI command may share between requests.
+_KEEP_READ = "fieldapp.keep_this_read"
+
+
+def keep_this_read() -> None:
+    """This request's work is committed even if it is a read, provided it answers with a success
+    (an audit event of a read of personal data). Outside a request (CLI, tests' setup) the
+    caller commits, and this does nothing."""
+    if has_request_context():
+        request.environ[_KEEP_READ] = True
 
 
 def commit_or_roll_back(response: Response) -> Response:
-    if request.method not in WRITE_METHODS:
+    if request.method not in WRITE_METHODS and not request.environ.get(_KEEP_READ):
         return response
     if response.status_code < 400:
         db.session.commit()

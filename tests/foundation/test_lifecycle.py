@@ -1,6 +1,8 @@
 """One request lifecycle (issue 13.1): a write request is committed once after a success answer
 and rolled back after an error answer; a DomainError a view lets go reaches people as JSON, an
-htmx message or the page they came from, and nothing of it is saved."""
+htmx message or the page they came from, and nothing of it is saved. A read that writes an audit
+event (personal data shown) is committed like a write when it succeeds, and keeps nothing when
+it fails."""
 
 from __future__ import annotations
 
@@ -10,10 +12,13 @@ import pytest
 from flask import Flask, abort
 from sqlalchemy import select
 
+from fieldapp.audit.models import AuditEvent
+from fieldapp.audit.services import record
 from fieldapp.auth.access import public
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.offices.models import Office
+from fieldapp.web.errors import handle_unexpected
 from tests.conftest import make_test_app
 
 
@@ -52,8 +57,26 @@ def lifecycle_app(database_url: str, tmp_path: Path):
         _add_office(code)
         abort(403)
 
+    @public
+    def shows_personal_data(code: str) -> str:
+        record("credit_viewed", object_type="credits", object_id=code)
+        return "datos personales"
+
+    @public
+    def shows_personal_data_then_fails(code: str) -> str:
+        record("credit_viewed", object_type="credits", object_id=code)
+        abort(404)
+
+    @public
+    def shows_personal_data_then_breaks(code: str) -> str:
+        record("credit_viewed", object_type="credits", object_id=code)
+        raise RuntimeError("a bug after the event")
+
     for rule, view in (("/saves/<code>", saves), ("/refuses/<code>", refuses),
-                       ("/answers-an-error/<code>", answers_an_error), ("/aborts/<code>", aborts)):
+                       ("/answers-an-error/<code>", answers_an_error), ("/aborts/<code>", aborts),
+                       ("/shows/<code>", shows_personal_data),
+                       ("/shows-then-fails/<code>", shows_personal_data_then_fails),
+                       ("/shows-then-breaks/<code>", shows_personal_data_then_breaks)):
         app.add_url_rule(rule, view.__name__, view, methods=["GET", "POST"])
     with app.app_context():
         yield app
@@ -64,6 +87,12 @@ def lifecycle_app(database_url: str, tmp_path: Path):
 def _saved_codes() -> set[str]:
     db.session.remove()
     return set(db.session.scalars(select(Office.code)))
+
+
+def _audited_reads() -> list[str]:
+    db.session.remove()
+    return list(db.session.scalars(select(AuditEvent.object_id).where(
+        AuditEvent.action == "credit_viewed").order_by(AuditEvent.id)))
 
 
 def test_a_write_that_answers_success_is_committed_once_without_the_view_committing(lifecycle_app: Flask):
@@ -113,3 +142,31 @@ def test_a_refusal_from_another_site_gets_the_error_page_not_a_redirect(lifecycl
         "/refuses/0109", headers={"Referer": "https://elsewhere.example/x"})
     assert response.status_code == 409
     assert "Ya existe una oficina con ese nombre." in response.get_data(as_text=True)
+
+
+def test_a_read_that_writes_an_audit_event_is_committed_when_it_succeeds(lifecycle_app: Flask):
+    client = lifecycle_app.test_client()
+    assert client.get("/shows/c-1").status_code == 200
+    assert client.get("/shows/c-2").status_code == 200
+    assert _audited_reads() == ["c-1", "c-2"]
+
+
+def test_a_read_that_fails_after_its_audit_event_keeps_nothing(lifecycle_app: Flask):
+    assert lifecycle_app.test_client().get("/shows-then-fails/c-3").status_code == 404
+    assert _audited_reads() == []
+
+
+def test_a_read_that_breaks_after_its_audit_event_keeps_nothing(lifecycle_app: Flask):
+    lifecycle_app.config["HANDLE_UNEXPECTED_ERRORS"] = True
+    lifecycle_app.register_error_handler(Exception, handle_unexpected)
+    assert lifecycle_app.test_client().get("/shows-then-breaks/c-4").status_code == 500
+    assert _audited_reads() == []
+
+
+def test_a_read_without_an_audit_event_still_commits_nothing_after_an_earlier_one(
+        lifecycle_app: Flask):
+    """The mark lives with one request: the next read of the same client is not kept."""
+    client = lifecycle_app.test_client()
+    assert client.get("/shows/c-5").status_code == 200
+    assert client.get("/saves/0110").status_code == 201
+    assert _audited_reads() == ["c-5"] and _saved_codes() == set()
