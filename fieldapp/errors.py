@@ -19,13 +19,17 @@ class DomainError(ValueError):
 
     code = "unprocessable"
     status = 422
+    # Seconds after which the same request may succeed (a throttle), sent as Retry-After.
+    retry_after: int | None = None
 
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
-                 field: str | None = None) -> None:
+                 field: str | None = None, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
         if status is not None:
             self.status = status
+        if retry_after is not None:
+            self.retry_after = retry_after
         self.field = field

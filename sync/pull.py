@@ -27,6 +27,7 @@ from fieldapp.db_types import utcnow
 from fieldapp.devices.feed import current_seq
 from fieldapp.devices.models import FeedMark
 from fieldapp.diligences.models import Diligence, ReviewEvent
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.legal.services import field_pack_for
 from fieldapp.media.services import present
@@ -38,8 +39,12 @@ from sync.protocol import PROTOCOL_VERSION, format_timestamp
 CHUNK = 500
 
 
-class InvalidCursor(ValueError):
-    pass
+class InvalidCursor(DomainError):
+    code = "invalid_cursor"
+    status = 400
+
+    def __init__(self) -> None:
+        super().__init__("Cursor no válido: pida todo de nuevo sin cursor.")
 
 
 def parse_cursor(text: str | None) -> int | None:
@@ -47,7 +52,7 @@ def parse_cursor(text: str | None) -> int | None:
     if text is None or text == "":
         return None
     if not text.isascii() or not text.isdigit() or len(text) > 18:
-        raise InvalidCursor(text)
+        raise InvalidCursor()
     return int(text)
 
 

@@ -4,7 +4,8 @@ Phones authenticate with a bearer token, never a cookie, so the blueprint is exe
 protection (a cross-site page cannot make a browser attach a bearer token). Every error is JSON
 with a stable code (fieldapp.web.errors). The views commit nothing themselves: a write is
 committed once it answered with a success, rolled back otherwise (fieldapp/web/lifecycle.py);
-the login throttle's bookkeeping is the one thing kept from a refused enrollment."""
+the login throttle's bookkeeping is the one thing kept from a refused enrollment, and a pull
+commits the phone's last contact before it reads in its own snapshot."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ import json
 import zlib
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from werkzeug.wrappers import Response
 
 from fieldapp.auth.access import device, public
 from fieldapp.auth.models import User
-from fieldapp.auth.services import LoginThrottled, charge_login_attempt, check_login_attempt
+from fieldapp.auth.services import charge_login_attempt, check_login_attempt
 from fieldapp.db_types import utcnow
 from fieldapp.devices import feed
 from fieldapp.devices.models import Device
@@ -33,10 +34,10 @@ from fieldapp.diligences.services import expected_media_type, media_arrived
 from fieldapp.errors import DomainError
 from fieldapp.extensions import csrf, db
 from fieldapp.media.services import max_bytes, store_media
-from fieldapp.web.errors import error_response, handle_domain_error
+from fieldapp.web.errors import handle_domain_error
 from sync.openapi import openapi_document
 from sync.protocol import SHA256_RE, CanonicalError, loads
-from sync.pull import InvalidCursor, begin_snapshot, build_pull, parse_cursor
+from sync.pull import begin_snapshot, build_pull, parse_cursor
 from sync.push import push_batch
 
 bp = Blueprint("sync", __name__, url_prefix="/api/sync/v1")
@@ -143,14 +144,8 @@ def enroll_with_password() -> Response:
     username, password, name = _string_members(_json_body(), "username", "password", "device_name")
     if len(username.strip()) > USERNAME_LENGTH:  # no such user can exist (users.username)
         raise ApiError(401, "invalid_credentials", "Usuario o contraseña incorrectos.")
-    try:
-        attempt = charge_login_attempt(username, request.remote_addr or "?")
-    except LoginThrottled:
-        db.session.commit()  # kept although refused: the throttle's own bookkeeping
-        response = error_response(429, "too_many_attempts",
-                                  "Demasiados intentos fallidos. Espere 15 minutos.")
-        response.headers["Retry-After"] = str(current_app.config["LOGIN_THROTTLE_WINDOW_SECONDS"])
-        return response
+    # Throttled: LoginThrottled, a 429 with Retry-After (nothing was recorded).
+    attempt = charge_login_attempt(username, request.remote_addr or "?")
     db.session.commit()  # kept whatever follows: the attempt counts before its password is checked
     result = check_login_attempt(attempt, password)
     db.session.commit()  # kept whatever follows: a failed attempt counts towards the throttle
@@ -181,17 +176,16 @@ def revoke_current() -> Response:
 @device
 def pull() -> Response:
     me = _bearer_device()
-    try:
-        cursor = parse_cursor(request.args.get("cursor"))
-    except InvalidCursor:
-        raise ApiError(400, "invalid_cursor", "Cursor no válido: pida todo de nuevo sin cursor.") from None
+    cursor = parse_cursor(request.args.get("cursor"))  # InvalidCursor: 400 invalid_cursor
     note_seen(me, request.remote_addr)
-    db.session.commit()  # the snapshot must be a fresh transaction
+    # Deliberate, although a read: the phone's last contact is kept, and the snapshot below
+    # must begin a fresh transaction.
+    db.session.commit()
     begin_snapshot()
-    try:
-        payload = build_pull(me.user, cursor, request.args.get("pack"))
-    finally:
-        db.session.rollback()
+    payload = build_pull(me.user, cursor, request.args.get("pack"))
+    # Deliberate: ends the read-only snapshot here (a session the caller shares, as in tests,
+    # would otherwise stay in it); a failed pull is rolled back by the error handler.
+    db.session.rollback()
     return _json_response(payload)
 
 

@@ -34,6 +34,7 @@ from fieldapp.diligences.narrative import (
     split_items,
 )
 from fieldapp.diligences.services import stored_record_matches
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.legal.facts import Attendee, DiligenceFacts, FactsError, FieldUser
 from fieldapp.legal.labels import CAPACITIES, MEDIA_ROLES, NOT_LOCATED_REASONS, PAYMENT_OUTCOMES, SEVERITIES
@@ -59,8 +60,12 @@ TITLES = {
 SIGNATURE_ROLES = frozenset({"signature", "witness_signature", "custodian_signature"})
 
 
-class ActaError(ValueError):
-    """The stored record cannot be read as an acta (its facts no longer follow the contract)."""
+class ActaError(DomainError):
+    """The stored record cannot be read as an acta (its facts no longer follow the contract):
+    a conflict between what is stored and what an acta needs, not a bad request."""
+
+    code = "acta_unreadable"
+    status = 409
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,8 @@ def parse_facts(diligence: Diligence) -> DiligenceFacts:
     try:
         return DiligenceFacts.from_dict(content.get("facts") or {})
     except FactsError as exc:
-        raise ActaError(f"Los hechos almacenados no se pueden leer ({exc.path}).") from None
+        raise ActaError(f"No se puede imprimir el acta: los hechos almacenados no se pueden leer "
+                        f"({exc.path}).") from None
 
 
 def office_of(diligence: Diligence) -> Office:

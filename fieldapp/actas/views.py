@@ -8,11 +8,10 @@ from werkzeug.wrappers import Response
 
 from fieldapp.actas.limits import verification_limiter, verifications_per_minute
 from fieldapp.actas.pdf import acta_pdf as render_acta_pdf
-from fieldapp.actas.services import ActaError, build_acta, verification
+from fieldapp.actas.services import build_acta, verification
 from fieldapp.audit.services import record
 from fieldapp.auth.access import allow, current_user, public
 from fieldapp.diligences.models import Diligence
-from fieldapp.web.errors import error_response
 from fieldapp.web.loading import get_in_office_or_404
 
 bp = Blueprint("actas", __name__)
@@ -37,10 +36,7 @@ def _readable_acta_or_404(diligence_id: str) -> Diligence:
 def acta_pdf(diligence_id: str) -> Response:
     me = current_user()
     diligence = _readable_acta_or_404(diligence_id)
-    try:
-        acta = build_acta(diligence)
-    except ActaError as exc:
-        return error_response(409, "acta_unreadable", f"No se puede imprimir el acta: {exc}")
+    acta = build_acta(diligence)  # ActaError (409) when the stored facts no longer read
     url = url_for("actas.verify", diligence_id=diligence.id, h=acta.hash_prefix, _external=True)
     pdf = render_acta_pdf(acta, url)
     # Every view of personal data by office staff is auditable (workflows.md, Evidence).

@@ -29,8 +29,17 @@ HOME_ENDPOINTS = {
 }
 
 
-class LoginThrottled(Exception):
-    """Too many failed attempts recently for this user name or address."""
+class LoginThrottled(DomainError):
+    """Too many failed attempts recently for this user name or address; the same request may
+    succeed once the window has passed (Retry-After)."""
+
+    code = "too_many_attempts"
+    status = 429
+
+    def __init__(self, window_seconds: int) -> None:
+        minutes = max(1, window_seconds // 60)
+        super().__init__(f"Demasiados intentos fallidos. Espere {minutes} minutos antes de volver "
+                         "a intentar.", retry_after=window_seconds)
 
 
 class UserError(DomainError):
@@ -92,7 +101,7 @@ def charge_login_attempt(username: str, ip_address: str) -> LoginAttempt:
                          since=pair_since) >= cfg["LOGIN_MAX_FAILURES_PER_USER"]
             or _recent_failures(LoginAttempt.ip_address == ip_address, since=since)
             >= cfg["LOGIN_MAX_FAILURES_PER_IP"]):
-        raise LoginThrottled(username)
+        raise LoginThrottled(cfg["LOGIN_THROTTLE_WINDOW_SECONDS"])
     # Recorded as a failure until the password proves otherwise, inside the same lock.
     attempt = LoginAttempt(username=username, ip_address=ip_address, succeeded=False)
     db.session.add(attempt)

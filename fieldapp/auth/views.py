@@ -11,7 +11,6 @@ from fieldapp.auth.forms import ChangePasswordForm, LoginForm
 from fieldapp.auth.models import ROLES
 from fieldapp.auth.services import (
     HOME_ENDPOINTS,
-    LoginThrottled,
     charge_login_attempt,
     check_login_attempt,
     end_session,
@@ -47,30 +46,29 @@ def index() -> Response:
 @public
 def login() -> Response | str | tuple[str, int]:
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            attempt = charge_login_attempt(form.username.data or "", request.remote_addr or "?")
-        except LoginThrottled:
-            db.session.commit()
-            form.form_errors.append(
-                "Demasiados intentos fallidos. Espere 15 minutos antes de volver a intentar."
-            )
-            return render_template("auth/login.html", form=form), 429
-        db.session.commit()  # the attempt counts before its password is checked
-        result = check_login_attempt(attempt, form.password.data or "")
-        if result.ok and result.user is not None:
-            token = start_session(result.user, request.remote_addr)
-            db.session.commit()
-            session.clear()
-            session.permanent = True
-            session[SESSION_KEY] = token
-            if result.user.must_change_password:
-                return redirect(url_for("auth.change_password"))
-            return redirect(_safe_next(request.args.get("next")) or home_url_for(result.user.role))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    with form.taking_refusals():  # LoginThrottled (429): nothing was recorded
+        attempt = charge_login_attempt(form.username.data or "", request.remote_addr or "?")
+    if form.refused:
+        return render_template("auth/login.html", form=form), form.refused_by.status  # type: ignore[union-attr]
+    # Deliberate: the attempt counts for everybody else before its password is checked, and the
+    # throttle's lock is not held through the slow hash; kept whatever this request answers.
+    db.session.commit()
+    result = check_login_attempt(attempt, form.password.data or "")
+    if result.user is None:
+        # Deliberate: a failed attempt counts towards the throttle although this answer (401)
+        # rolls the request back.
         db.session.commit()
         form.form_errors.append("Usuario o contraseña incorrectos.")
         return render_template("auth/login.html", form=form), 401
-    return render_template("auth/login.html", form=form)
+    token = start_session(result.user, request.remote_addr)
+    session.clear()
+    session.permanent = True
+    session[SESSION_KEY] = token
+    if result.user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    return redirect(_safe_next(request.args.get("next")) or home_url_for(result.user.role))
 
 
 @bp.route("/salir", methods=["POST"])
@@ -80,7 +78,6 @@ def logout() -> Response:
     if user is not None:
         end_session(session[SESSION_KEY])  # every copy of this cookie ends with it
         record("logout", actor=user, object_type="users", object_id=user.id)
-        db.session.commit()
     session.clear()
     flash("Sesión cerrada.", "info")
     return redirect(url_for("auth.login"))
@@ -100,10 +97,11 @@ def change_password() -> Response | str | tuple[str, int]:
         elif form.new_password.data == form.current_password.data:
             form.form_errors.append("La contraseña nueva debe ser distinta de la actual.")
         else:
-            change_password_of(me, form.new_password.data or "", actor=me,
-                               keep_session=session[SESSION_KEY])
-            db.session.commit()
-            flash("Contraseña cambiada. Sus otras sesiones se cerraron.", "success")
-            return redirect(home_url_for(me.role))
+            with form.taking_refusals():
+                change_password_of(me, form.new_password.data or "", actor=me,
+                                   keep_session=session[SESSION_KEY])
+            if not form.refused:
+                flash("Contraseña cambiada. Sus otras sesiones se cerraron.", "success")
+                return redirect(home_url_for(me.role))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/change_password.html", form=form), status

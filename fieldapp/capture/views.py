@@ -19,8 +19,7 @@ from fieldapp.auth.access import allow, current_user, public
 from fieldapp.auth.models import User
 from fieldapp.auth.services import credential_version
 from fieldapp.capture.shell import SHELL_PAGE_ENDPOINTS, current_shell
-from fieldapp.devices.services import DeviceError, enroll_device
-from fieldapp.extensions import db
+from fieldapp.devices.services import enroll_device
 from fieldapp.legal.limits import as_dict as input_limits
 from fieldapp.web.assets import compress_public_response
 
@@ -104,12 +103,8 @@ def enroll_this_phone() -> Response | tuple[Response, int]:
     assert user is not None
     body = request.get_json(silent=True)
     name = body.get("device_name") if isinstance(body, dict) else None
-    try:
-        enrollment = enroll_device(user, name if isinstance(name, str) else "", via="session")
-    except DeviceError as exc:
-        db.session.rollback()
-        return jsonify({"code": exc.code, "message": exc.message}), 422
-    db.session.commit()
+    # A refused name (DeviceError) reaches the phone as JSON by the one error handler.
+    enrollment = enroll_device(user, name if isinstance(name, str) else "", via="session")
     response = jsonify({"device_id": enrollment.device.id, "token": enrollment.token,
                         "device_name": enrollment.device.name})
     response.status_code = 201

@@ -34,6 +34,7 @@ from fieldapp.credits.models import (
 from fieldapp.credits.services import void_estrados_notifications
 from fieldapp.db_types import utcnow
 from fieldapp.diligences.models import Diligence
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.legal.calendar import BusinessCalendar
 from fieldapp.legal.deadlines import ESTRADOS_NOTIFICATION_DAY, estrados_notification_date
@@ -58,8 +59,11 @@ QUEUE_TABS: dict[str, tuple[str, tuple[str, ...]]] = {
 AGREEMENT_NUMBER_MAX = 60
 
 
-class EstradosError(ValueError):
+class EstradosError(DomainError):
     """A step that cannot be taken; the message is for the office head (Spanish)."""
+
+    code = "estrados_refused"
+    status = 422
 
 
 def estrados_reason_of(diligence: Diligence) -> str | None:

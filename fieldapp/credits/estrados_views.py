@@ -13,7 +13,6 @@ from fieldapp.audit.services import record
 from fieldapp.auth.access import allow, signed_in_user
 from fieldapp.credits.estrados import (
     QUEUE_TABS,
-    EstradosError,
     diligence_day,
     issue_agreement,
     last_publication_day,
@@ -29,7 +28,6 @@ from fieldapp.credits.forms import (
     EstradosRetirementForm,
 )
 from fieldapp.credits.models import EstradosCase
-from fieldapp.extensions import db
 from fieldapp.legal.services import calendar_for
 from fieldapp.offices.services import office_today
 from fieldapp.web.loading import get_in_office_or_404
@@ -86,14 +84,10 @@ def agreement(case_id: int) -> Response | tuple[str, int]:
     case = get_in_office_or_404(EstradosCase, case_id)
     form = EstradosAgreementForm()
     if form.validate_on_submit():
-        try:
+        with form.taking_refusals():
             issue_agreement(case, form.number.data or "", form.agreed_on.data or date.min,
                             actor=me, today=office_today(me.office))
-        except EstradosError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if not form.refused:
             flash(f"Acuerdo {case.agreement_number} emitido.", "success")
             return redirect(url_for("estrados.case", case_id=case.id))
     return _case_page(case, agreement_form=form, status=422)
@@ -106,15 +100,11 @@ def publication(case_id: int) -> Response | tuple[str, int]:
     case = get_in_office_or_404(EstradosCase, case_id)
     form = EstradosPublicationForm()
     if form.validate_on_submit():
-        try:
+        with form.taking_refusals():
             record_publication(case, form.posted_on.data or date.min,
                                form.published_on.data or date.min, actor=me,
                                today=office_today(me.office))
-        except EstradosError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if not form.refused:
             flash("Publicación registrada.", "success")
             return redirect(url_for("estrados.case", case_id=case.id))
     return _case_page(case, publication_form=form, status=422)
@@ -127,14 +117,10 @@ def retirement(case_id: int) -> Response | tuple[str, int]:
     case = get_in_office_or_404(EstradosCase, case_id)
     form = EstradosRetirementForm()
     if form.validate_on_submit():
-        try:
+        with form.taking_refusals():
             record_retirement(case, form.retired_on.data or date.min, actor=me,
                               today=office_today(me.office))
-        except EstradosError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if not form.refused:
             flash("Retiro registrado: la notificación por estrados quedó asentada en los "
                   "créditos.", "success")
             return redirect(url_for("estrados.case", case_id=case.id))

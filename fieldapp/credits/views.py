@@ -19,9 +19,8 @@ from fieldapp.credits.forms import (
     SituationForm,
 )
 from fieldapp.credits.models import CreditFlag, CreditSituation
-from fieldapp.credits.services import CreditFlagError, flags_of, notifications_of, open_flags, resolve_flag
+from fieldapp.credits.services import flags_of, notifications_of, open_flags, resolve_flag
 from fieldapp.credits.situations import (
-    SituationError,
     SituationIn,
     end_situation,
     record_situation,
@@ -89,15 +88,11 @@ def add_situation(credit_id: int) -> Response | tuple[str, int]:
     form = SituationForm()
     if form.validate_on_submit():
         kind, _, subkind = (form.kind.data or "").partition(":")
-        try:
+        with form.taking_refusals():
             situation = record_situation(credit, SituationIn(
                 kind, subkind, form.starts_on.data or date.min, form.reference.data or "",
                 form.source_document.data or "", amount=form.amount.data), actor=me)
-        except SituationError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if not form.refused:
             flash(f"Registrado: {situation.subkind_label.lower()} ({situation.reference}).", "success")
             return redirect(url_for("credits.credit", credit_id=credit.id))
     return _credit_page(credit, situation_form=form, status=422)
@@ -112,18 +107,13 @@ def end(credit_id: int, situation_id: int) -> Response | tuple[str, int]:
     if situation.credit_id != credit.id:
         return redirect(url_for("credits.credit", credit_id=credit.id))
     form = EndSituationForm()
-    message = form.first_error()
     if form.validate_on_submit():
-        try:
+        with form.taking_refusals():
             end_situation(situation, form.ends_on.data or date.min, form.reason.data or "", actor=me)
-        except SituationError as exc:
-            db.session.rollback()
-            message = str(exc)
-        else:
-            db.session.commit()
+        if not form.refused:
             flash(f"{situation.subkind_label}: termina el {situation.ends_on:%d/%m/%Y}.", "success")
             return redirect(url_for("credits.credit", credit_id=credit.id))
-    flash(message, "error")
+    flash(form.first_error(), "error")
     return redirect(url_for("credits.credit", credit_id=credit.id))
 
 
@@ -137,12 +127,10 @@ def decide_flag(credit_id: int, flag_id: int) -> Response:
     if flag.credit_id != credit.id or not form.validate_on_submit():
         flash(form.first_error(), "error")
         return redirect(url_for("credits.credit", credit_id=credit.id))
-    try:
+    with form.taking_refusals():
         resolve_flag(flag, action=form.action.data or "", reason=form.reason.data or "", actor=me)
-    except CreditFlagError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if form.refused:
+        flash(form.first_error(), "error")
     else:
-        db.session.commit()
         flash("Alerta atendida.", "success")
     return redirect(url_for("credits.credit", credit_id=credit.id))

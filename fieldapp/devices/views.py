@@ -16,7 +16,6 @@ from fieldapp.devices.forms import EnrollDeviceForm, EnrollmentLinkForm, RevokeF
 from fieldapp.devices.models import Device
 from fieldapp.devices.services import (
     ENROLLMENT_LINK_MINUTES,
-    DeviceError,
     create_enrollment_link,
     devices_of_office,
     find_enrollment_link,
@@ -24,7 +23,6 @@ from fieldapp.devices.services import (
     redeem_enrollment_link,
     revoke_device,
 )
-from fieldapp.extensions import db
 from fieldapp.web.htmx import render_page_or_fragment
 from fieldapp.web.loading import get_in_office_or_404
 
@@ -69,7 +67,6 @@ def revoke(device_id: str) -> Response:
     if not form.validate_on_submit():
         abort(400)
     revoke_device(device, actor=me)
-    db.session.commit()
     return render_page_or_fragment("devices/revoked.html", "devices/_device_row.html",
                                    device=device, revoke_form=form)
 
@@ -83,13 +80,11 @@ def create_link() -> Response:
         return render_page_or_fragment("devices/enrollment_link.html", "devices/_enrollment_link.html",
                                        status=422, form=form, error="Elija a la persona.", link=None)
     user = get_in_office_or_404(User, form.user_id.data)
-    try:
+    with form.taking_refusals():
         link, token = create_enrollment_link(user, actor=me)
-    except DeviceError as exc:
-        db.session.rollback()
+    if form.refused:
         return render_page_or_fragment("devices/enrollment_link.html", "devices/_enrollment_link.html",
-                                       status=422, form=form, error=exc.message, link=None)
-    db.session.commit()
+                                       status=422, form=form, error=form.refusal, link=None)
     url = url_for("devices.enroll", token=token, _external=True)
     return _no_store(render_page_or_fragment(
         "devices/enrollment_link.html", "devices/_enrollment_link.html", status=201, form=form,
@@ -108,16 +103,14 @@ def enroll(token: str) -> Response | tuple[str, int]:
     assert link is not None
     form = EnrollDeviceForm()
     if form.validate_on_submit():
-        try:
+        with form.taking_refusals():
             enrollment = redeem_enrollment_link(token, form.device_name.data or "")
-        except DeviceError as exc:
-            db.session.rollback()
-            if exc.code in LINK_STATUS:
-                return render_template("devices/enroll_refused.html", message=exc.message), \
-                    LINK_STATUS[exc.code]
-            form.form_errors.append(exc.message)
+        refusal = form.refused_by
+        if refusal is not None and refusal.code in LINK_STATUS:  # used or expired meanwhile
+            return render_template("devices/enroll_refused.html", message=refusal.message), \
+                LINK_STATUS[refusal.code]
+        if refusal is not None:
             return render_template("devices/enroll.html", form=form, link=link), 422
-        db.session.commit()
         return _no_store(Response(render_template(
             "devices/enrolled.html", device=enrollment.device, token=enrollment.token), status=201))
     status = 422 if form.is_submitted() else 200

@@ -19,8 +19,7 @@ bp = Blueprint("health", __name__)
 def health() -> tuple[Response, int]:
     try:
         db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
+    except SQLAlchemyError:  # a read: the request's session is dropped with it
         current_app.logger.exception("health check: the database does not answer")
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok"), 200

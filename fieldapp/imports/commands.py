@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy.exc import IntegrityError
 
 from fieldapp.extensions import db
-from fieldapp.imports.services import ImportRejected, import_credit_file
+from fieldapp.imports.services import ImportCollided, ImportRejected, import_credit_file
 
 
 @click.command("import-credits")
@@ -23,17 +22,14 @@ def import_credits_command(file: Path, dry_run: bool) -> None:
     Exit status 1 when the file has problems (each is listed with its line)."""
     try:
         summary = import_credit_file(file.read_bytes(), actor=None, source="cli", filename=file.name)
+    except ImportCollided as collided:  # another import saved the same credits meanwhile
+        db.session.rollback()
+        raise click.ClickException(collided.message) from None
     except ImportRejected as rejected:
         db.session.rollback()
         for problem in rejected.problems:
             click.echo(f"línea {problem.line}: {problem.message}", err=True)
-        raise click.ClickException(
-            f"El archivo no se importó: {rejected.bad_lines} filas con errores "
-            f"({len(rejected.problems)} problemas). No se guardó nada.") from None
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise click.ClickException("Otra importación guardó los mismos créditos al mismo tiempo; "
-                                   "no se guardó nada. Vuelva a importar el archivo.") from exc
+        raise click.ClickException(rejected.message) from None
     if dry_run:
         db.session.rollback()
         click.echo(f"Revisión correcta, no se guardó nada (--dry-run). {summary.describe()}")

@@ -25,11 +25,13 @@ from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import insert, select, text
+from sqlalchemy.exc import IntegrityError
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.audit.services import record
 from fieldapp.auth.models import User
 from fieldapp.bulk import insert_rows
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.imports.rows import COLUMN_NAMES, REQUIRED_COLUMNS, ImportRow, address_key, parse_row
 from fieldapp.offices.models import Office, Sector
@@ -63,16 +65,35 @@ class RowProblem:
     message: str  # Spanish, for the admin who prepared the file
 
 
-class ImportRejected(Exception):
+class ImportRejected(DomainError):
     """The file has problems; nothing was written. `problems` lists each with its line."""
 
-    def __init__(self, problems: Sequence[RowProblem]) -> None:
-        super().__init__(f"{len(problems)} problemas")
-        self.problems = sorted(problems, key=lambda p: p.line)  # stable: a row's columns in order
+    code = "import_rejected"
+    status = 422
 
-    @property
-    def bad_lines(self) -> int:
-        return len({p.line for p in self.problems})
+    def __init__(self, problems: Sequence[RowProblem], message: str | None = None) -> None:
+        problems = sorted(problems, key=lambda p: p.line)  # stable: a row's columns in order
+        bad_lines = len({p.line for p in problems})
+        super().__init__(message or (
+            f"El archivo no se importó: {bad_lines} {'fila' if bad_lines == 1 else 'filas'} con "
+            f"errores ({len(problems)} {'problema' if len(problems) == 1 else 'problemas'}). "
+            "No se guardó nada."))
+        self.problems = problems
+        self.bad_lines = bad_lines
+
+
+class ImportCollided(ImportRejected):
+    """Another import saved the same rows at the same moment (a unique key taken between our
+    checks and our writes): the file is fine, the data it meets changed — a conflict."""
+
+    code = "import_collided"
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__([RowProblem(1, "otra importación guardó los mismos créditos al mismo "
+                                        "tiempo; vuelva a importar el archivo.")],
+                         "Otra importación guardó los mismos créditos al mismo tiempo; no se "
+                         "guardó nada. Vuelva a importar el archivo.")
 
 
 @dataclass
@@ -206,7 +227,10 @@ def import_credit_rows(
     if problems:
         raise ImportRejected(problems)
 
-    summary = _write(rows, offices, sectors, known, actor)
+    try:
+        summary = _write(rows, offices, sectors, known, actor)
+    except IntegrityError as exc:
+        raise ImportCollided() from exc
     summary.offices = sorted(offices)
     single_office = next(iter(offices.values())).id if len(offices) == 1 else None
     record(IMPORT_ACTION, actor=actor, office_id=single_office, object_type="credits",

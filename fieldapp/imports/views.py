@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, make_response, redirect, render_template, url_for
-from sqlalchemy.exc import IntegrityError
 
 from fieldapp.auth.access import allow, signed_in_user
-from fieldapp.extensions import db
 from fieldapp.imports.forms import CreditImportForm
 from fieldapp.imports.rows import COLUMNS, template_csv
 from fieldapp.imports.services import ImportRejected, RowProblem, import_credit_file, recent_imports
@@ -31,19 +29,14 @@ def upload() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _page(form, status=422 if form.is_submitted() else 200)
     file = form.file.data
-    try:
+    # ImportRejected: rows with problems (422), or rows another import saved at the same moment
+    # (ImportCollided, 409); nothing of the file is kept, and the page lists each problem.
+    with form.taking_refusals():
         summary = import_credit_file(file.read(), actor=me, only_office=me.office, source="upload",
                                      filename=file.filename)
-    except ImportRejected as rejected:
-        db.session.rollback()
-        return _page(form, rejected.problems, 422, rejected.bad_lines)
-    except IntegrityError:
-        # Someone imported the same credits at the same moment; nothing of this file was kept.
-        db.session.rollback()
-        problem = RowProblem(1, "otra importación guardó los mismos créditos al mismo tiempo; "
-                                "vuelva a importar el archivo.")
-        return _page(form, [problem], 409, 1)
-    db.session.commit()
+    rejected = form.refused_by
+    if isinstance(rejected, ImportRejected):
+        return _page(form, rejected.problems, rejected.status, rejected.bad_lines)
     flash(f"Importación terminada. {summary.describe()}", "success")
     return redirect(url_for("imports.upload"))
 

@@ -78,6 +78,15 @@ class BracketForm(Form):
             if f.data is None and not f.errors:
                 f.errors = [*f.errors, message]
                 valid = False
+        # What a cost bracket itself refuses (legal/costs.py), said here in Spanish.
+        start, end = self.valid_from.data, self.valid_to.data
+        if start is not None and end is not None and end < start and not self.valid_to.errors:
+            self.valid_to.errors = [*self.valid_to.errors, "Es anterior al inicio del periodo."]
+            valid = False
+        low, high = self.minimum.data, self.maximum.data
+        if low is not None and high is not None and low > high and not self.maximum.errors:
+            self.maximum.errors = [*self.maximum.errors, "Es menor que el mínimo."]
+            valid = False
         return valid
 
 

@@ -25,6 +25,7 @@ from fieldapp.audit.services import record
 from fieldapp.auth.models import User
 from fieldapp.credits.models import CreditNotification, CreditSituation
 from fieldapp.db_types import utcnow
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.legal.calendar import DEFAULT_HOURS_END, DEFAULT_HOURS_START, BusinessCalendar, HoursEnablement
 from fieldapp.legal.checks import (
@@ -70,8 +71,11 @@ SAT_DAYS_NOTE = ("El SAT publicó como inhábiles el 2 y 3 de abril de 2026 y de
                  "oficina (R-CAL-2).")
 
 
-class LegalConfigError(ValueError):
+class LegalConfigError(DomainError):
     """A configuration change that cannot be made; the message is for the admin (Spanish)."""
+
+    code = "legal_config_invalid"
+    status = 422
 
 
 # Parameters ---------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from fieldapp.auth.access import allow, signed_in_user
-from fieldapp.extensions import db
 from fieldapp.legal.calendar import statutory_non_business_days
 from fieldapp.legal.costs import CostBracket
 from fieldapp.legal.forms import (
@@ -30,7 +29,6 @@ from fieldapp.legal.services import (
     SAT_DAYS_NOTE,
     STATUS_GROUPS,
     WINDOWS,
-    LegalConfigError,
     LegalParameters,
     add_non_business_days,
     deadline_row,
@@ -81,7 +79,7 @@ def add_enablement() -> Response | tuple[str, int]:
     me = signed_in_user()
     form = HoursEnablementForm()
     if form.validate_on_submit():
-        try:
+        with form.taking_refusals():
             row = record_hours_enablement(
                 me.office, folio=form.folio.data or "", signer=form.signer.data or "",
                 issued_on=form.issued_on.data,  # type: ignore[arg-type]
@@ -90,11 +88,7 @@ def add_enablement() -> Response | tuple[str, int]:
                 hours_from=form.hours_from.data,  # type: ignore[arg-type]
                 hours_to=form.hours_to.data,  # type: ignore[arg-type]
                 reason=form.reason.data or "", actor=me)
-        except LegalConfigError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if not form.refused:
             flash(f"Habilitación {row.folio} registrada. Los teléfonos la reciben en su siguiente "
                   "sincronización.", "success")
             return redirect(url_for("legal.enablements"))
@@ -139,14 +133,10 @@ def add_day() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         start = form.start.data
         assert start is not None
-        try:
+        with form.taking_refusals():
             added = add_non_business_days(me.office, start, form.end.data,
                                           form.description.data or "", actor=me)
-        except LegalConfigError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if not form.refused:
             flash(f"{len(added)} día(s) inhábil(es) agregado(s). Se aplican desde ahora a todos "
                   "los cálculos de plazos.", "success")
             return redirect(url_for("legal.calendar", anio=start.year))
@@ -164,13 +154,11 @@ def remove_day(day_id: int) -> Response:
     if not form.validate_on_submit():
         flash("Escriba por qué se retira el día.", "error")
         return redirect(url_for("legal.calendar", anio=row.day.year))
-    try:
+    with form.taking_refusals():
         remove_non_business_day(row, actor=me, reason=form.reason.data or "")
-    except LegalConfigError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if form.refused:
+        flash(form.refusal, "error")
     else:
-        db.session.commit()
         flash(f"El {row.day:%d/%m/%Y} vuelve a ser día hábil para los cálculos de plazos.",
               "success")
     return redirect(url_for("legal.calendar", anio=row.day.year))
@@ -243,7 +231,7 @@ def save_parameters() -> Response | tuple[str, int]:
     me = signed_in_user()
     form = ParameterSetForm()
     if form.validate_on_submit():
-        try:
+        with form.taking_refusals():
             version = save_parameter_version(
                 me.office,
                 valid_from=form.valid_from.data,  # type: ignore[arg-type]
@@ -259,11 +247,7 @@ def save_parameters() -> Response | tuple[str, int]:
                 gps_warn_distance_m=form.gps_warn_distance_m.data,
                 gps_max_accuracy_m=form.gps_max_accuracy_m.data,
             )
-        except (LegalConfigError, ValueError) as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if not form.refused:
             flash(f"Nueva versión de parámetros guardada; rige desde el "
                   f"{version.valid_from:%d/%m/%Y}.", "success")
             return redirect(url_for("legal.parameters"))
@@ -276,13 +260,9 @@ def save_photo_size() -> Response | tuple[str, int]:
     me = signed_in_user()
     form = PhotoSizeForm()
     if form.validate_on_submit():
-        try:
+        with form.taking_refusals():
             set_photo_long_edge(me.office, form.photo_long_edge.data, actor=me)  # type: ignore[arg-type]
-        except LegalConfigError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if not form.refused:
             flash("Tamaño de fotos guardado: los teléfonos lo toman en su próxima sincronización.",
                   "success")
             return redirect(url_for("legal.parameters"))
@@ -336,11 +316,7 @@ def enforce_credit(credit_id: int) -> Response:
     me = signed_in_user()
     credit = get_in_office_or_404(Credit, credit_id)
     today = office_today(me.office)
-    refusals = make_enforceable(credit, today, actor=me)
-    if refusals:
-        db.session.rollback()
-    else:
-        db.session.commit()
+    refusals = make_enforceable(credit, today, actor=me)  # refused: nothing changed
     # A refusal is an answer, not a client error: 200, so htmx swaps the row with its reasons.
     return render_page_or_fragment(
         "legal/enforce_result.html",
@@ -361,7 +337,6 @@ def sweep() -> Response:
         flash("El formulario expiró. Intente de nuevo.", "error")
         return redirect(url_for("legal.deadlines"))
     result = sweep_enforceable(me.office, office_today(me.office), actor=me)
-    db.session.commit()
     flash(f"{len(result.made_enforceable)} crédito(s) declarado(s) exigible(s); "
           f"{len(result.refused)} con plazo vencido siguen detenidos por la regla R-DL-2.",
           "success")

@@ -165,7 +165,7 @@ def assign_by_sector() -> Response:
                              only_unassigned=not form.include_assigned.data)
     if form.refused:
         flash(f"No se asignó nada: {form.refusal}", "error")
-        # The redirect is a success answer: taking_refusals already undid the refused call.
+        # A success answer, yet nothing is kept: taking_refusals discarded the request.
         return redirect(url_for("review.documents", sector=sector.id))
     flash(f"{len(made)} documentos del sector {sector.label} asignados a {user.full_name}.",
           "success")

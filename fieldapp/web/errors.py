@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from fieldapp.errors import DomainError
 from fieldapp.web.htmx import message_fragment, wants_fragment
+from fieldapp.web.lifecycle import discard_this_request
 
 MESSAGES = {
     400: ("bad_request", "La solicitud no es válida."),
@@ -77,6 +78,12 @@ def error_response(status: int, code: str | None = None, message: str | None = N
     return response
 
 
+def _with_retry_after(response: Response, exc: DomainError) -> Response:
+    if exc.retry_after is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def handle_http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
     if isinstance(exc, CSRFError):
@@ -88,15 +95,14 @@ def handle_http_exception(exc: HTTPException) -> Response:
 def handle_domain_error(exc: DomainError) -> Response:
     """A refusal a view let go, undone at once: JSON with its status and code for the API, a
     message for htmx; a button pressed on a page goes back to that page with the message on
-    top (post/redirect/get); anything else gets an error page with the message."""
-    from fieldapp.extensions import db
-
-    db.session.rollback()
+    top (post/redirect/get); anything else gets an error page with the message. Nothing of the
+    request is kept, the redirect's success status notwithstanding (web/lifecycle.py)."""
+    discard_this_request()
     back = _same_site_referrer()
     if back and request.method == "POST" and not wants_json() and not wants_fragment():
         flash(exc.message, "error")
         return redirect(back, 303)
-    return error_response(exc.status, exc.code, exc.message, exc.field)
+    return _with_retry_after(error_response(exc.status, exc.code, exc.message, exc.field), exc)
 
 
 def _same_site_referrer() -> str | None:
@@ -107,9 +113,7 @@ def _same_site_referrer() -> str | None:
 
 
 def handle_unexpected(exc: Exception) -> Response:
-    from fieldapp.extensions import db
-
-    db.session.rollback()  # nothing of a failed request is half-written
+    discard_this_request()  # nothing of a failed request is half-written; the page can be drawn
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
     current_app.logger.error("Unexpected error, request %s: %s %s", request_id(), request.method,

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from flask_wtf import FlaskForm
 
 from fieldapp.errors import DomainError
-from fieldapp.extensions import db
+from fieldapp.web.lifecycle import discard_this_request
 
 
 class AppForm(FlaskForm):
@@ -20,6 +20,7 @@ class AppForm(FlaskForm):
         locales = ("es_MX", "es")
 
     refusal: str | None = None
+    refused_by: DomainError | None = None  # the refusal itself, for what it carries beyond text
 
     def error_messages(self) -> list[str]:
         """Every validation message, field by field, for the one line a fragment shows."""
@@ -37,13 +38,13 @@ class AppForm(FlaskForm):
     def taking_refusals(self) -> Iterator[None]:
         """Runs the service calls of a submitted form: a ``DomainError`` they raise becomes the
         form's error (``refusal``, also among ``form_errors``), shown with the form instead of an
-        error page. What the calls changed is undone at once, so the page drawn next shows what
-        is saved; the answer (422) then ends the request's transaction (web/lifecycle.py)."""
+        error page. What the request changed is undone at once, so the page drawn next shows
+        what is saved, and nothing of it is committed afterwards (web/lifecycle.py)."""
         try:
             yield
         except DomainError as exc:
-            db.session.rollback()
-            self.refusal = exc.message
+            discard_this_request()
+            self.refusal, self.refused_by = exc.message, exc
             self.form_errors.append(exc.message)
 
     @property

@@ -2,10 +2,13 @@
 
 A request that changes something (POST, PUT, PATCH, DELETE) is committed once, after its view
 answered with a success (1xx–3xx), and rolled back when it answered with an error (4xx, 5xx) —
-a refused form, a ``DomainError`` let go by the view, an unexpected exception. Views and
-services therefore never commit or roll back on their own; the few that must keep something of
-a failed request (a failed login attempt counts towards the throttle) commit it themselves and
-say why.
+a refused form, a ``DomainError`` let go by the view, an unexpected exception. A refusal
+(``discard_this_request``: the error handlers, ``AppForm.taking_refusals``) is undone at once, so
+the page or message drawn next shows what is saved, and nothing of the request is committed
+afterwards even when its answer is a success (a redirect back to the page with the message).
+Views and services therefore never commit or roll back on their own; the few that must keep
+something of a failed request (a failed login attempt counts towards the throttle) commit it
+themselves and say why.
 
 A read (GET, HEAD) commits nothing, with one exception: a read of personal data writes an audit
 event (fieldapp/audit/services.py ``record`` calls ``keep_this_read``), and that read is then
@@ -29,6 +32,7 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Kept in the WSGI environ, like the request id (fieldapp/web/errors.py): ``g`` lives as long as
 # the app context, which a test or a CLI command may share between requests.
 _KEEP_READ = "fieldapp.keep_this_read"
+_DISCARDED = "fieldapp.discarded"
 
 
 def keep_this_read() -> None:
@@ -39,10 +43,19 @@ def keep_this_read() -> None:
         request.environ[_KEEP_READ] = True
 
 
+def discard_this_request() -> None:
+    """Undoes at once what this request changed (a refusal, an error), and makes sure nothing of
+    it is committed later, whatever the answer. The session can be used again right away: the
+    page drawn next reads what is saved (on PostgreSQL a failed statement leaves the transaction
+    unusable until it is rolled back)."""
+    db.session.rollback()
+    request.environ[_DISCARDED] = True
+
+
 def commit_or_roll_back(response: Response) -> Response:
     if request.method not in WRITE_METHODS and not request.environ.get(_KEEP_READ):
         return response
-    if response.status_code < 400:
+    if response.status_code < 400 and not request.environ.get(_DISCARDED):
         db.session.commit()
     else:
         db.session.rollback()

@@ -142,3 +142,22 @@ def test_maskable_icon_fills_the_square_and_keeps_the_drawing_in_the_safe_zone()
              if icon.getpixel((x, y)) == (255, 255, 255)]
     radius = max(((x - 256) ** 2 + (y - 256) ** 2) ** 0.5 for x, y in white)
     assert radius <= 0.4 * 512  # the W3C safe zone: a circle of 40 % of the size
+
+
+def test_one_tap_enrollment_refused_answers_the_phone_as_json_and_keeps_nothing(client, auth, people):
+    from sqlalchemy import func, select
+
+    from fieldapp.devices.models import Device
+    from fieldapp.extensions import db
+
+    auth.login("notifier-c")
+    refused = client.post("/captura/activar", json={"device_name": "   "},
+                          headers={"Accept": "application/json", "Referer": "http://localhost/captura/"})
+    assert refused.status_code == 422
+    assert refused.json == {"error": {"code": "device_name_required",
+                                      "message": "Escriba un nombre para el teléfono."}}
+    assert db.session.scalar(select(func.count(Device.id))) == 0
+    granted = client.post("/captura/activar", json={"device_name": "Teléfono"},
+                          headers={"Accept": "application/json"})
+    assert granted.status_code == 201
+    assert db.session.scalar(select(func.count(Device.id))) == 1

@@ -55,7 +55,7 @@ document.getElementById("enroll-form").addEventListener("submit", async (event) 
   } catch (e) {
     error.textContent = e.status === 400 || e.status === 401 || e.status === 403
       ? "Su sesión venció: vuelva a entrar y active el teléfono."
-      : (e.body && e.body.message) || "No se pudo activar: revise su conexión e intente de nuevo.";
+      : (e.body && e.body.error && e.body.error.message) || "No se pudo activar: revise su conexión e intente de nuevo.";
     error.hidden = false;
   }
   button.disabled = false;
