@@ -52,12 +52,14 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.health.views import bp as health_bp
     from fieldapp.imports.views import bp as imports_bp
     from fieldapp.legal.views import bp as legal_bp
+    from fieldapp.office_home.views import bp as office_home_bp
     from fieldapp.reports.views import bp as reports_bp
     from fieldapp.review.diligence_views import bp as diligences_bp
     from fieldapp.review.views import bp as review_bp
     from fieldapp.seals.views import bp as seals_bp
 
-    for bp in (auth_bp, field_bp, capture_bp, review_bp, admin_bp, health_bp, imports_bp, legal_bp):
+    for bp in (auth_bp, field_bp, capture_bp, office_home_bp, review_bp, admin_bp, health_bp,
+               imports_bp, legal_bp):
         app.register_blueprint(bp)
     from fieldapp.credits.views import bp as credits_bp  # the credit's legal life (issue 12)
 

@@ -53,7 +53,7 @@ PERSONAL_DATA_READS: dict[str, Read] = {
     "legal.deadlines": Read("deadlines_viewed"),
     "credits.index": Read("credits_searched"),
     "credits.credit": Read("credit_viewed", "credits"),
-    "review.home": Read("office_overview_viewed"),
+    "office_home.index": Read("office_overview_viewed"),
     "review.documents": Read("documents_listed"),
     "review.overdue_assignments": Read("overdue_assignments_viewed"),
     "field.worklist": Read("worklist_viewed"),

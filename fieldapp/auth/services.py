@@ -24,7 +24,7 @@ from fieldapp.transactions import begin_write_transaction
 HOME_ENDPOINTS = {
     "notifier": "field.worklist",
     "executor": "field.worklist",
-    "supervisor": "review.home",
+    "supervisor": "office_home.index",
     "admin": "admin.home",
 }
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
-from fieldapp.assignments.models import ASSIGNMENT_STATUSES, Assignment
 from fieldapp.assignments.services import (
     assign,
     assign_sector,
@@ -22,7 +21,6 @@ from fieldapp.offices.models import Sector
 from fieldapp.offices.services import office_today
 from fieldapp.portfolio.models import Address, Document
 from fieldapp.review.forms import AssignForm, SectorAssignForm
-from fieldapp.review.services import office_state_counts
 from fieldapp.web.htmx import render_page_or_fragment
 from fieldapp.web.loading import get_in_office_or_404
 
@@ -58,23 +56,6 @@ def _sector_form(me: User) -> SectorAssignForm:
 def _sectors(office_id: int) -> list[Sector]:
     return list(db.session.scalars(
         select(Sector).where(Sector.office_id == office_id).order_by(Sector.code)))
-
-
-@bp.route("/")
-@allow("supervisor", "admin")
-def home() -> str:
-    me = signed_in_user()
-    counts = dict(
-        db.session.execute(
-            select(Assignment.status, func.count(Assignment.id))
-            .where(Assignment.office_id == me.office_id)
-            .group_by(Assignment.status)
-        ).all()
-    )
-    late = overdue(me.office_id, office_today(me.office))
-    to_review = office_state_counts(me.office)  # capped, as on the review list
-    return render_template("review/home.html", counts=counts, statuses=ASSIGNMENT_STATUSES,
-                           overdue=late[:10], overdue_count=len(late), to_review=to_review)
 
 
 @bp.route("/vencidas")

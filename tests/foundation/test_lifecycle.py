@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flask import Flask, abort
+from flask import Flask, abort, redirect
 from sqlalchemy import select
 
 from fieldapp.audit.models import AuditEvent
@@ -19,6 +19,7 @@ from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.offices.models import Office
 from fieldapp.web.errors import handle_unexpected
+from fieldapp.web.forms import AppForm
 from tests.conftest import make_test_app
 
 
@@ -58,6 +59,16 @@ def lifecycle_app(database_url: str, tmp_path: Path):
         abort(403)
 
     @public
+    def refused_then_goes_back(code: str):  # type: ignore[no-untyped-def]
+        form = AppForm()
+        with form.taking_refusals():
+            _add_office(code)
+            raise NameTaken("Ya existe una oficina con ese nombre.")
+        assert form.refused and isinstance(form.refused_by, NameTaken)
+        _add_office(code + "b")  # after a refusal, nothing of the request is kept
+        return redirect("/saves/x")
+
+    @public
     def shows_personal_data(code: str) -> str:
         record("credit_viewed", object_type="credits", object_id=code)
         return "datos personales"
@@ -74,6 +85,7 @@ def lifecycle_app(database_url: str, tmp_path: Path):
 
     for rule, view in (("/saves/<code>", saves), ("/refuses/<code>", refuses),
                        ("/answers-an-error/<code>", answers_an_error), ("/aborts/<code>", aborts),
+                       ("/refused-then-goes-back/<code>", refused_then_goes_back),
                        ("/shows/<code>", shows_personal_data),
                        ("/shows-then-fails/<code>", shows_personal_data_then_fails),
                        ("/shows-then-breaks/<code>", shows_personal_data_then_breaks)):
@@ -134,6 +146,11 @@ def test_a_button_refused_on_a_page_goes_back_to_it_with_the_message(lifecycle_a
     assert response.headers["Location"] == "/admin/usuarios/7"
     with client.session_transaction() as session:
         assert ("error", "Ya existe una oficina con ese nombre.") in session["_flashes"]
+    assert _saved_codes() == set()
+
+
+def test_a_refusal_taken_by_a_form_keeps_nothing_even_behind_a_redirect(lifecycle_app: Flask):
+    assert lifecycle_app.test_client().post("/refused-then-goes-back/0111").status_code == 302
     assert _saved_codes() == set()
 
 

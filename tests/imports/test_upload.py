@@ -127,3 +127,28 @@ def test_the_form_needs_its_csrf_token(database_url, tmp_path, office, factory):
         db.session.remove()
         db.engine.dispose()
     assert credits() == 1
+
+
+def test_rows_another_import_saved_meanwhile_are_a_conflict_and_nothing_is_kept(
+        client, auth, admin, monkeypatch):
+    """Between this file's checks and its writes another import saves the same credits: the
+    database's unique keys refuse the writes, and the page says so (409), keeping nothing."""
+    from fieldapp.imports import services
+
+    data = csv_bytes([numbered(1), numbered(2)])
+    checked = services._check_against_known
+    raced = []
+
+    def checked_then_raced(*args, **kwargs):  # type: ignore[no-untyped-def]
+        checked(*args, **kwargs)
+        if not raced:
+            raced.append(True)
+            services.import_credit_file(data, actor=None, source="cli")  # the other import
+
+    monkeypatch.setattr(services, "_check_against_known", checked_then_raced)
+    auth.login("admin1")
+    response = upload(client, data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409, page
+    assert "otra importación guardó los mismos créditos al mismo tiempo" in page
+    assert credits() == 0
