@@ -12,7 +12,14 @@ from fieldapp.credits.models import CreditSituation
 from fieldapp.diligences.services import decide
 from fieldapp.extensions import db
 from fieldapp.legal.services import make_enforceable
+from fieldapp.offices.models import Office
+from fieldapp.offices.services import office_today
 from tests.credits.conftest import AFTER_DEADLINE, credit_of, notification_on
+
+
+def _office_today(credit) -> date:  # type: ignore[no-untyped-def]
+    """The office's own date: at 00:30 UTC it is still yesterday in Mexico."""
+    return office_today(db.session.get(Office, credit.office_id))
 
 
 def test_the_page_shows_a_void_notification_and_an_open_alert(desk, head):
@@ -42,7 +49,7 @@ def test_a_situation_recorded_on_the_page_closes_the_gate_and_its_end_reopens_it
     credit = credit_of(desk)
     desk.push(kind="notification", facts=notification_on("2026-03-10"))
     db.session.commit()
-    today = date.today()
+    today = _office_today(credit)
     bad = head.post(f"/oficina/creditos/{credit.id}/situaciones",
                     data={"kind": "payment:partial", "starts_on": today.isoformat(),
                           "reference": "REC-1", "source_document": "Recibo"})

@@ -11,7 +11,15 @@ from fieldapp.credits.commands import import_situations_command
 from fieldapp.credits.models import CreditSituation
 from fieldapp.extensions import db
 from fieldapp.legal.services import enforcement_refusals
+from fieldapp.offices.models import Office
+from fieldapp.offices.services import office_today
 from tests.credits.conftest import AFTER_DEADLINE, credit_of, notification_on
+
+
+def _office_today(credit) -> date:  # type: ignore[no-untyped-def]
+    """The office's own date: at 00:30 UTC it is still yesterday in Mexico."""
+    return office_today(db.session.get(Office, credit.office_id))
+
 
 HEADER = ("oficina,numero_credito,tipo,subtipo,fecha_inicio,fecha_fin,importe,referencia,"
           "documento_origen,motivo_fin\n")
@@ -65,13 +73,13 @@ def test_import_closes_the_gate_a_reimport_changes_nothing_and_a_later_file_ends
     changed = row.replace("Recurso de inconformidad 5/2026", "Otro documento")
     refused = runner.invoke(import_situations_command, [str(_write(tmp_path, changed))])
     assert refused.exit_code == 1 and "ya está registrada con otros datos" in refused.output
-    ended = row.replace(",,,RI-5", f",{date.today().isoformat()},,RI-5").replace(
+    ended = row.replace(",,,RI-5", f",{_office_today(credit).isoformat()},,RI-5").replace(
         "2026,\n", "2026,Resolución favorable al Instituto\n")
     last = runner.invoke(import_situations_command, [str(_write(tmp_path, ended))])
     assert last.exit_code == 0, last.output
     assert "1 terminadas" in last.output
     db.session.expire_all()
     situation = db.session.scalar(select(CreditSituation))
-    assert situation.ends_on == date.today() and situation.source == "import"
+    assert situation.ends_on == _office_today(credit) and situation.source == "import"
     assert situation.end_reason == "Resolución favorable al Instituto"
-    assert not any("suspendido" in r for r in enforcement_refusals(credit, date.today()))
+    assert not any("suspendido" in r for r in enforcement_refusals(credit, _office_today(credit)))

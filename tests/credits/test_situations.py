@@ -12,7 +12,14 @@ from fieldapp.assignments.services import AssignmentError, assign
 from fieldapp.credits.situations import SituationError, SituationIn, end_situation, record_situation
 from fieldapp.extensions import db
 from fieldapp.legal.services import enforcement_refusals, make_enforceable, sweep_enforceable
+from fieldapp.offices.models import Office
+from fieldapp.offices.services import office_today
 from tests.credits.conftest import AFTER_DEADLINE, credit_of, notification_on
+
+
+def _office_today(credit) -> date:  # type: ignore[no-untyped-def]
+    """The office's own date: at 00:30 UTC it is still yesterday in Mexico."""
+    return office_today(db.session.get(Office, credit.office_id))
 
 SUSPENSIONS = [("guarantee", "bond", "garantizado"), ("guarantee", "deposit", "garantizado"),
                ("suspension", "appeal", "suspendido"), ("suspension", "court", "suspendido"),
@@ -85,7 +92,7 @@ def test_a_paid_credits_open_assignment_leaves_the_phone_with_its_reason(desk):
     credit = credit_of(desk)
     assignment = worker.assignments["centro"]
     cursor = worker.phone.pull()["cursor"]
-    record_situation(credit, SituationIn("payment", "full", date.today(), "PAGO-55",
+    record_situation(credit, SituationIn("payment", "full", _office_today(credit), "PAGO-55",
                                          "Línea de captura pagada", amount=credit.total),
                      actor=desk.supervisor)
     db.session.commit()
