@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.schema import Column
 
 from fieldapp.extensions import db
@@ -47,11 +48,16 @@ def _copy_rows(table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     statement = (f"COPY {dialect.identifier_preparer.format_table(table)} "
                  f"({', '.join(quote(name) for name in names)}) FROM STDIN")
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(statement) as copy:
-        for row in rows:
-            values = [row.get(name) for name in given] + [make() for make in defaults.values()]
-            copy.write_row([p(v) if p is not None and v is not None else v
-                            for p, v in zip(processors, values, strict=True)])
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                values = [row.get(name) for name in given] + [make() for make in defaults.values()]
+                copy.write_row([p(v) if p is not None and v is not None else v
+                                for p, v in zip(processors, values, strict=True)])
+    except dialect.loaded_dbapi.IntegrityError as exc:
+        # The driver's own error, raised past SQLAlchemy: callers see the IntegrityError an
+        # INSERT raises (a unique key another writer took), on every database alike.
+        raise IntegrityError(statement, None, exc) from exc
 
 
 def _python_default(column: Column[Any]) -> Callable[[], Any]:
