@@ -1,3 +1,4 @@
+// @ts-check
 // The embargo step on the phone (R-PAE-4…10), offline: the goods in the order they are
 // designated, each with its CFF 155 fraction and its seal; exempt goods (CFF 157) refused; the
 // amount secured against what is seized, live (R-PAE-3, R-PAE-7); real estate's sworn statement
@@ -30,10 +31,19 @@ export { SEIZURE_KINDS, formatMoney } from "./seizure-model.js";
  * The embargo step. `app` gives: form, pack, ctx, db, draft() (the current draft),
  * update(mutate) (saves a change, resolves the new draft), changed() (re-render and re-check),
  * thumbs(container, photos, editable).
+ * @param {{form: HTMLFormElement, pack: import("../types.js").LegalPack | null, ctx: Record<string, any>,
+ *   db: IDBDatabase, draft: () => import("../types.js").Draft,
+ *   update: (mutate: (d: import("../types.js").Draft) => void) => Promise<unknown>,
+ *   changed: () => Promise<void>, thumbs: (container: Element, photos: object[], editable: boolean) => unknown}} app
  */
 export async function createSeizure(app) {
   const { form, pack, ctx, db } = app;
+  /** @param {string} id */
   const $ = (id) => document.getElementById(id);
+  /** An element of the step that is an <input>, <button> or <dialog>, as the page has it. */
+  const input = (id) => /** @type {HTMLInputElement} */ ($(id));
+  const button = (id) => /** @type {HTMLButtonElement} */ ($(id));
+  const dialogOf = (id) => /** @type {HTMLDialogElement} */ ($(id));
   /** What the model judges with besides the draft; history and readOnly change on open(). */
   const setting = {
     cats: (pack && pack.item_categories) || {},
@@ -100,9 +110,9 @@ export async function createSeizure(app) {
   // ---- seals ----------------------------------------------------------------------------------
 
   function setSeal(code) {
-    const input = $("item-seal");
-    input.value = code;
-    input.dispatchEvent(new Event("input", { bubbles: true })); // saved like a typed code
+    const field = input("item-seal");
+    field.value = code;
+    field.dispatchEvent(new Event("input", { bubbles: true })); // saved like a typed code
   }
 
   async function scanner() {
@@ -116,7 +126,7 @@ export async function createSeizure(app) {
   }
 
   $("seal-scan").addEventListener("click", async () => {
-    const dialog = $("seal-scanner");
+    const dialog = dialogOf("seal-scanner");
     const status = (text) => { $("seal-scan-status").textContent = text; };
     const stop = new AbortController();
     status("Abriendo la cámara…");
@@ -139,9 +149,9 @@ export async function createSeizure(app) {
   });
 
   $("seal-photo").addEventListener("change", async (event) => {
-    const input = event.target;
-    const file = input.files[0];
-    input.value = "";
+    const picker = /** @type {HTMLInputElement} */ (event.target);
+    const file = picker.files[0];
+    picker.value = "";
     if (!file) return;
     $("seal-status").textContent = "Leyendo el código de la foto…";
     try {
@@ -314,7 +324,7 @@ export async function createSeizure(app) {
   function renderEditorRefusal() {
     // R-PAE-6: an exempt good is refused as it is chosen, not only when it is added.
     const exempt = exemptChosen(values(), setting.cats);
-    $("item-add").disabled = exempt;
+    button("item-add").disabled = exempt;
     const message = $("item-problem");
     if (exempt) {
       message.textContent = editorProblem(app.draft(), setting);
@@ -326,7 +336,7 @@ export async function createSeizure(app) {
   }
 
   $("custodian-here").addEventListener("click", () => {
-    const location = form.querySelector("[name='seizure.custodian.location']");
+    const location = /** @type {HTMLInputElement} */ (form.querySelector("[name='seizure.custodian.location']"));
     location.value = values()["address.text"] || "";
     location.dispatchEvent(new Event("input", { bubbles: true }));
   });
