@@ -241,6 +241,48 @@ function standingEmbargo(r) {
 }
 
 /**
+ * Adds what one finalized record of this phone tells the draft: its seals are used (or, for the
+ * version a correction replaces, still the draft's own); of the same assignment, a requerimiento
+ * or an embargo that still stands, with the seals of its goods.
+ * @param {SeizureHistory} history
+ * @param {Set<string>} embargos ids of the assignment's earlier embargos
+ * @param {Draft} d
+ * @param {PhoneRecord} r
+ */
+function learnFromRecord(history, embargos, d, r) {
+  const seals = sealsOf(r);
+  if (r.id === d.replaces) {
+    seals.forEach((seal) => history.correctedSeals.add(seal)); // a correction keeps the seals it had
+    return;
+  }
+  for (const seal of seals) history.usedElsewhere.set(seal, r.kind);
+  if (r.assignment_id !== d.assignment_id) return;
+  if (r.kind === "payment_demand") history.priorDemand = true;
+  if (!standingEmbargo(r)) return;
+  history.earlier.push(r);
+  embargos.add(r.id);
+  (r.payload.facts.seizure.items || []).forEach((item, n) => {
+    if (item.seal) history.earlierSeals.set(normaliseSeal(item.seal), { n, record: r });
+  });
+}
+
+/**
+ * Adds what the assignment's visits as pulled tell (those the server knows, maybe captured on
+ * another phone): a requerimiento, and embargos not rejected, besides the draft and the
+ * version it corrects.
+ * @param {SeizureHistory} history
+ * @param {Set<string>} embargos
+ * @param {Draft} d
+ */
+function learnFromVisits(history, embargos, d) {
+  const visits = (d.assignment && d.assignment.visits) || [];
+  if (visits.some((v) => v.kind === "payment_demand" && v.id !== d.replaces)) history.priorDemand = true;
+  for (const v of visits) {
+    if (SEIZURE_KINDS.has(v.kind) && v.id !== d.id && v.id !== d.replaces && v.review_state !== "rejected") embargos.add(v.id);
+  }
+}
+
+/**
  * What the draft's embargo must reckon with, from this phone's finalized records and the
  * assignment's visits as pulled: seals used elsewhere (R-PAE-8), a requerimiento made as its
  * own diligence (its own charge, R-PAE-3), earlier embargos (an ampliación's base, CFF 154).
@@ -251,30 +293,10 @@ function standingEmbargo(r) {
 export function phoneHistory(d, records) {
   const history = emptyHistory();
   const embargos = new Set();
-  for (const r of records) {
-    if (r.id === d.id) continue; // a finalized record shown read-only is not its own history
-    const seals = sealsOf(r);
-    if (r.id === d.replaces) {
-      seals.forEach((seal) => history.correctedSeals.add(seal)); // a correction keeps the seals it had
-      continue;
-    }
-    for (const seal of seals) history.usedElsewhere.set(seal, r.kind);
-    if (r.assignment_id !== d.assignment_id) continue;
-    if (r.kind === "payment_demand") history.priorDemand = true;
-    if (standingEmbargo(r)) {
-      history.earlier.push(r);
-      embargos.add(r.id);
-      (r.payload.facts.seizure.items || []).forEach((item, n) => {
-        if (item.seal) history.earlierSeals.set(normaliseSeal(item.seal), { n, record: r });
-      });
-    }
-  }
+  // A finalized record shown read-only is not its own history.
+  for (const r of records) if (r.id !== d.id) learnFromRecord(history, embargos, d, r);
   history.earlier.sort((a, b) => a.finalized_at.localeCompare(b.finalized_at));
-  const visits = (d.assignment && d.assignment.visits) || [];
-  if (visits.some((v) => v.kind === "payment_demand" && v.id !== d.replaces)) history.priorDemand = true;
-  for (const v of visits) {
-    if (SEIZURE_KINDS.has(v.kind) && v.id !== d.id && v.id !== d.replaces && v.review_state !== "rejected") embargos.add(v.id);
-  }
+  learnFromVisits(history, embargos, d);
   history.earlierCount = embargos.size;
   return history;
 }
@@ -554,16 +576,13 @@ export function categoryNote(values, cats) {
 // ---- the inventory's cards -----------------------------------------------------------------
 
 /**
- * What the card of good `n` says: its title, its lines, and its notes (exempt, claimed, a seal
- * that is refused or doubtful) as [kind, text] with kind "error" or "warn".
+ * The lines of a good's card: description, quantity and condition, make, fraction, value, seal.
  * @param {Record<string, any>} fields
- * @param {number} n
- * @param {Draft} d
- * @param {SeizureSetting} setting
+ * @param {ItemCategory | undefined} cat
+ * @returns {string[]}
  */
-export function itemCard(fields, n, d, setting) {
-  const cat = setting.cats[fields.category];
-  const lines = [
+function itemLines(fields, cat) {
+  return [
     fields.description,
     [fields.quantity && `Cantidad: ${fields.quantity}`, fields.condition && `estado ${fields.condition}`].filter(Boolean).join(", "),
     [fields.brand, fields.model, fields.serial_number && `serie ${fields.serial_number}`].filter(Boolean).join(" · "),
@@ -571,17 +590,41 @@ export function itemCard(fields, n, d, setting) {
     fields.value ? `Valor estimado: ${formatMoney(cents(fields.value))}` : "Sin valor estimado",
     fields.seal ? `Sello ${fields.seal}` : "",
   ].filter(Boolean);
+}
+
+/**
+ * What is wrong with good `n`: exempt (R-PAE-6), claimed (R-PAE-9), a seal refused or doubtful
+ * (R-PAE-8, judged only while it can still be changed).
+ * @param {Record<string, any>} fields
+ * @param {number} n
+ * @param {Draft} d
+ * @param {SeizureSetting} setting
+ * @returns {["error" | "warn", string][]}
+ */
+function itemNotes(fields, n, d, setting) {
+  const cat = setting.cats[fields.category];
   /** @type {["error" | "warn", string][]} */
   const notes = [];
   if (cat && isExempt(cat, wholeBusiness(d.values))) notes.push(["error", `Inembargable (${cat.exempt_basis}): quítelo (R-PAE-6).`]);
   if (fields["third_party_claim.claimant"]) {
     notes.push(["warn", `Reclamado por ${fields["third_party_claim.claimant"]}: no se embarga por ahora (R-PAE-9).`]);
   }
-  if (fields.seal && !setting.readOnly) {
-    const verdict = sealVerdict(fields.seal, d, setting, n);
-    if (verdict && verdict.level !== "ok") notes.push([verdict.level === "refuse" ? "error" : "warn", verdict.text]);
-  }
-  return { title: `${n + 1}. ${cat ? cat.label : fields.category}`, lines, notes };
+  const verdict = fields.seal && !setting.readOnly ? sealVerdict(fields.seal, d, setting, n) : null;
+  if (verdict && verdict.level !== "ok") notes.push([verdict.level === "refuse" ? "error" : "warn", verdict.text]);
+  return notes;
+}
+
+/**
+ * What the card of good `n` says: its title, its lines, and its notes as [kind, text] with
+ * kind "error" or "warn".
+ * @param {Record<string, any>} fields
+ * @param {number} n
+ * @param {Draft} d
+ * @param {SeizureSetting} setting
+ */
+export function itemCard(fields, n, d, setting) {
+  const cat = setting.cats[fields.category];
+  return { title: `${n + 1}. ${cat ? cat.label : fields.category}`, lines: itemLines(fields, cat), notes: itemNotes(fields, n, d, setting) };
 }
 
 // ---- an ampliación (CFF 154) -----------------------------------------------------------------
@@ -700,6 +743,34 @@ function coverageVerdict({ secured, short, anySeized, unvalued, readOnly }) {
 }
 
 /**
+ * What the assignment's credits owe, and the base of the enforcement costs: the pack says
+ * which the office uses when it carries it; the code default is "total".
+ * @param {Draft} d
+ * @param {import("../types.js").LegalPack} pack
+ */
+function owed(d, pack) {
+  const credits = (d.assignment && d.assignment.document.credits) || [];
+  return {
+    debt: sumOf(credits.map((c) => cents(c.total))),
+    base: sumOf(credits.map((c) => cents(pack.cost_base === "principal" ? c.principal : c.total))),
+  };
+}
+
+/**
+ * The goods of the draft that count (neither exempt nor claimed), their value, and for an
+ * ampliación the value seized before as typed or prefilled.
+ * @param {Draft} d
+ * @param {SeizureSetting} setting
+ */
+function seizedInDraft(d, setting) {
+  const values = d.values;
+  const counted = readItems(d).map((i) => i.fields)
+    .filter((f) => counts(setting.cats, wholeBusiness(values), Boolean(f["third_party_claim.claimant"]), f.category));
+  const previous = isExtension(values) ? cents(decimalText(editorValue(values, PREVIOUS))) ?? 0n : 0n;
+  return { counted, seizedHere: sumOf(counted.map((f) => cents(f.value))), previous };
+}
+
+/**
  * R-PAE-3 and R-PAE-7: the amount secured and what the goods cover, as items are added.
  * `now` stands in for the start of a diligence not started yet.
  * @param {Draft} d
@@ -708,19 +779,13 @@ function coverageVerdict({ secured, short, anySeized, unvalued, readOnly }) {
  * @returns {Sufficiency}
  */
 export function sufficiency(d, setting, now) {
-  const { pack, history, readOnly, cats, tz } = setting;
+  const { pack, history, readOnly, tz } = setting;
   const values = d.values;
-  const credits = (d.assignment && d.assignment.document.credits) || [];
   const day = localDay(d.started_at || now, tz);
-  const debt = sumOf(credits.map((c) => cents(c.total)));
-  // The pack says which base the office uses when it carries it; the code default is "total".
-  const base = sumOf(credits.map((c) => cents(pack.cost_base === "principal" ? c.principal : c.total)));
+  const { debt, base } = owed(d, pack);
   const extension = isExtension(values);
   const charges = chargeCount(history, extension);
-  const counted = readItems(d).map((i) => i.fields)
-    .filter((f) => counts(cats, wholeBusiness(values), Boolean(f["third_party_claim.claimant"]), f.category));
-  const seizedHere = sumOf(counted.map((f) => cents(f.value)));
-  const previous = extension ? cents(decimalText(editorValue(values, PREVIOUS))) ?? 0n : 0n;
+  const { counted, seizedHere, previous } = seizedInDraft(d, setting);
   const seized = seizedHere + previous;
   const slots = {
     debt: formatMoney(debt),
