@@ -18,4 +18,13 @@ export default [
       "no-unused-vars": ["error", { args: "after-used", argsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true }],
     },
   },
+  {
+    // The node tests of the phone's code (scripts/check_phone_code runs them with `node --test`).
+    files: ["tests/js/**/*.js"],
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: "module",
+      globals: { ...globals.node },
+    },
+  },
 ];

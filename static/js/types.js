@@ -50,7 +50,7 @@
  * @property {number} follow_up_tolerance_minutes
  * @property {string} friday_rule
  * @property {number} photo_long_edge
- * @property {Record<string, object>} item_categories
+ * @property {Record<string, ItemCategory>} item_categories
  * @property {Record<string, string>} messages rule id → message
  * @property {Record<string, string>} labels
  * @property {Record<string, string>} address_origin_labels
@@ -81,7 +81,7 @@
  * @typedef {object} Draft
  * @property {string} id UUID, the record's id once finalized
  * @property {number} assignment_id
- * @property {object} assignment the worklist entry as pulled
+ * @property {Record<string, any>} assignment the worklist entry as pulled
  * @property {Record<string, any>} values form field name → value
  * @property {Record<string, string>} entered_at form field name → ISO time it was entered
  * @property {string} arrived_at
@@ -123,6 +123,87 @@
  * @property {string[]} [missing_media]
  * @property {{code: string, message: string, http_status: number}} [error]
  * @property {{field: string, rule: string, message: string}[]} [errors]
+ */
+
+/**
+ * A category of goods of the pack's catalogue (fieldapp/legal/goods.py ItemCategory, CFF 155
+ * and 157).
+ * @typedef {object} ItemCategory
+ * @property {string} label
+ * @property {"I" | "II" | "III" | "IV" | null} fraction CFF 155 fraction; null when exempt
+ * @property {string | null} exempt_basis the CFF 157 fraction of a good never seized
+ * @property {boolean} sealable a physical good that carries a seal label (R-PAE-8)
+ * @property {boolean} bank_deposit seized only up to the amount secured (R-PAE-7)
+ * @property {boolean} seizable_with_whole_business CFF 157 IV
+ */
+
+/**
+ * A finalized record as this phone keeps it (IndexedDB store "records", capture/records.js
+ * finalizeDraft).
+ * @typedef {object} PhoneRecord
+ * @property {string} id
+ * @property {number} assignment_id
+ * @property {string} kind
+ * @property {string} state "queued" | "sent" | "complete" | "rejected" | "conflict"
+ * @property {PushRecord} payload
+ * @property {Draft} draft
+ * @property {Finding[]} findings
+ * @property {string} finalized_at ISO instant
+ * @property {string[]} missing_media
+ * @property {{status: string} | null} review the office head's decision, once pulled
+ * @property {string | null} replaced_by the correction that replaces it
+ */
+
+/**
+ * A good of an embargo's inventory in a draft: its seizure.items.N.* answers by field, and
+ * when each was entered (capture/seizure-model.js readItems).
+ * @typedef {object} InventoryItem
+ * @property {Record<string, any>} fields
+ * @property {Record<string, string>} entered
+ */
+
+/**
+ * What this phone knows of an assignment's earlier records, for an embargo being captured
+ * (capture/seizure-model.js phoneHistory).
+ * @typedef {object} SeizureHistory
+ * @property {Map<string, string>} usedElsewhere seal → kind of the other record on this phone
+ * @property {Set<string>} correctedSeals seals of the version a correction replaces: still its own
+ * @property {Map<string, {n: number, record: PhoneRecord}>} earlierSeals seal → the good of an
+ *   earlier embargo of the assignment that carries it
+ * @property {boolean} priorDemand an earlier requerimiento of the assignment: its own charge (R-PAE-3)
+ * @property {PhoneRecord[]} earlier earlier embargos and ampliaciones on this phone, oldest first
+ * @property {number} earlierCount earlier embargo diligences known here or to the server
+ */
+
+/**
+ * What the embargo's model judges with besides the draft.
+ * @typedef {object} SeizureSetting
+ * @property {Record<string, ItemCategory>} cats the pack's catalogue
+ * @property {LegalPack | null} pack
+ * @property {string} tz the office's IANA time zone
+ * @property {object | null} limits bounds of typed answers (capture/limits.js)
+ * @property {string[] | null} pulledSeals the unused seals assigned to the user, once pulled
+ * @property {SeizureHistory} history
+ * @property {boolean} readOnly a finalized record shown, not a draft edited
+ */
+
+/**
+ * What the phone says about a seal code (R-PAE-8): refused, doubtful (the office reviews it)
+ * or fine.
+ * @typedef {object} SealVerdict
+ * @property {"ok" | "warn" | "refuse"} level
+ * @property {string} text
+ */
+
+/**
+ * The amount secured against what is seized (R-PAE-3, R-PAE-7), as the embargo step shows it.
+ * @typedef {object} Sufficiency
+ * @property {Record<"debt" | "seized" | "charges" | "charges_note" | "previous_line" | "costs" | "secured", string>} slots
+ *   the texts of the page's [data-money] slots
+ * @property {"short" | "covered"} state
+ * @property {string} verdict
+ * @property {string} bar the one-line summary kept in view
+ * @property {string | null} amountSecured the decimal to save as seizure.amount_secured when it changed
  */
 
 export {};

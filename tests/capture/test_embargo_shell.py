@@ -11,7 +11,7 @@ LAZY = ("js/capture/scan.js", "vendor/jsqr-1.4.0/jsQR.min.js")
 
 def test_the_service_worker_precaches_the_embargo_and_the_seal_scanner(app, client):
     files = current_shell(app).static_files
-    for name in ("js/capture/seizure.js", "js/capture/seals.js", *LAZY):
+    for name in ("js/capture/seizure.js", "js/capture/seizure-model.js", "js/capture/seals.js", *LAZY):
         assert name in files
     worker = client.get("/sw.js").get_data(as_text=True)
     assert versioned(app, "vendor/jsqr-1.4.0/jsQR.min.js") in worker

@@ -103,48 +103,58 @@ function credentialOf(fieldUser) {
   return Object.fromEntries(CREDENTIAL_FIELDS.filter((k) => k in (fieldUser || {})).map((k) => [k, fieldUser[k]]));
 }
 
-/**
- * The facts of the acta from what the draft holds. `relevant` is the set of field names the
- * chosen situation shows (hidden sections never leak stale answers into the acta); `now`
- * stands in for the end when the record is finalized.
- * @param {import("../types.js").Draft} draft
- * @param {{assignment: object, fieldUser: object, pack: import("../types.js").LegalPack | null,
- *   relevant: Set<string>, finishedAt?: string | null}} context
- * @returns {Record<string, any>} the facts (fieldapp/legal/facts.py DiligenceFacts)
- */
-export function buildFacts(draft, { assignment, fieldUser, pack, relevant, finishedAt = null }) {
-  const values = draft.values || {};
-  const kind = kindOf(values);
+/** An answer of the acta: not the page's own (ui.*) nor the situation chosen on screen. */
+function isFactName(name) {
+  return !name.startsWith("ui.") && name !== "situation";
+}
+
+/** The answers of the parts on screen, as nested facts ("a.b.0.c" → {a: {b: [{c}]}}). */
+function answeredFacts(values, relevant) {
   const facts = {};
   for (const [name, value] of Object.entries(values)) {
-    if (name.startsWith("ui.") || name === "situation" || !relevant.has(name)) continue;
-    setPath(facts, name, value);
+    if (isFactName(name) && relevant.has(name)) setPath(facts, name, value);
   }
+  return facts;
+}
+
+/** What the record knows without asking: its kind, times, addressee and address. */
+function derivedFacts(draft, assignment, finishedAt, kind) {
   const { debtor, address } = assignment.document;
-  Object.assign(facts, {
+  return {
     kind,
     arrived_at: draft.arrived_at,
     started_at: draft.started_at,
     finished_at: draft.finished_at || finishedAt, // a correction keeps when the diligence ended
     addressee_type: debtor.person_type === "person" ? "person" : "company",
-    address: { text: values["address.text"] || address.one_line || null, origin: address.origin || null },
-  });
-  facts.field_user = { ...credentialOf(fieldUser), ...(facts.field_user || {}) };
-  if (values["ui.credential_shown"] && relevant.has("ui.credential_shown")) {
-    Object.assign(facts.field_user, { has_photo: true, has_signature: true });
-  }
-  if (facts.payment && facts.payment.cheque && facts.payment.cheque.amount) {
-    facts.payment.cheque.amount = decimalText(facts.payment.cheque.amount);
-  }
+    address: { text: (draft.values || {})["address.text"] || address.one_line || null, origin: address.origin || null },
+  };
+}
+
+/** The field user's credential (R-NOT-2), with what was answered about it on screen. */
+function fieldUserFacts(answered, fieldUser, values, relevant) {
+  const shown = Boolean(values["ui.credential_shown"]) && relevant.has("ui.credential_shown");
+  return { ...credentialOf(fieldUser), ...(answered || {}), ...(shown ? { has_photo: true, has_signature: true } : {}) };
+}
+
+/** Amounts as the decimals facts.py reads ("$ 12,345.5" → "12345.5"); an ampliación's value
+ * seized before says when the phone took it from its earlier embargo (CFF 154). */
+function normaliseAmounts(facts, values) {
+  const cheque = facts.payment && facts.payment.cheque;
+  if (cheque && cheque.amount) cheque.amount = decimalText(cheque.amount);
   const previous = facts.seizure && facts.seizure.previously_seized_value;
-  if (previous) {
-    facts.seizure.previously_seized_value = decimalText(previous);
-    // An ampliación's value seized before, as the phone took it from its earlier embargo.
-    if (values["ui.previous_prefilled"] === facts.seizure.previously_seized_value) {
-      facts.prefilled = ["seizure.previously_seized_value"];
-    }
+  if (!previous) return;
+  facts.seizure.previously_seized_value = decimalText(previous);
+  if (values["ui.previous_prefilled"] === facts.seizure.previously_seized_value) {
+    facts.prefilled = ["seizure.previously_seized_value"];
   }
-  if ((kind === "citatorio" || kind === "posting_record") && draft.started_at && pack) {
+}
+
+/** A citatorio's proposed appointment (R-NOT-3), a posting's reason (R-NOT-4), and when the
+ * citatorio a follow-up answers was left and for when. */
+function citatorioFacts(facts, draft, kind, { pack, relevant }) {
+  const values = draft.values || {};
+  const leftAtTheDoor = kind === "citatorio" || kind === "posting_record";
+  if (leftAtTheDoor && draft.started_at && pack) {
     facts.appointment_at = proposeCitatorioAppointment(draft.started_at, pack, values["ui.appointment_time"] || null);
   }
   if (kind === "posting_record") facts.posting_reason = values["ui.citatorio_delivery"];
@@ -154,10 +164,34 @@ export function buildFacts(draft, { assignment, fieldUser, pack, relevant, finis
       appointed_at: localInputToIso(values["ui.citatorio_appointed"]),
     };
   }
-  const shown = new Set(Object.keys(values).filter((n) => relevant.has(n) && !blank(values[n])
-    && !n.startsWith("ui.") && n !== "situation"));
-  facts.entered_at = Object.fromEntries(Object.entries(draft.entered_at || {})
-    .filter(([name]) => shown.has(name)));
+}
+
+/** When each answer on screen was entered (answered ones only). */
+function enteredAtFacts(draft, relevant) {
+  const values = draft.values || {};
+  const shown = new Set(Object.keys(values).filter((n) => relevant.has(n) && !blank(values[n]) && isFactName(n)));
+  return Object.fromEntries(Object.entries(draft.entered_at || {}).filter(([name]) => shown.has(name)));
+}
+
+/**
+ * The facts of the acta from what the draft holds. `relevant` is the set of field names the
+ * chosen situation shows (hidden sections never leak stale answers into the acta); `now`
+ * stands in for the end when the record is finalized.
+ * @param {import("../types.js").Draft} draft
+ * @param {{assignment: object, fieldUser: object, pack: import("../types.js").LegalPack | null,
+ *   relevant: Set<string>, finishedAt?: string | null}} context
+ * @returns {Record<string, any>} the facts (fieldapp/legal/facts.py DiligenceFacts)
+ */
+export function buildFacts(draft, context) {
+  const { fieldUser, relevant } = context;
+  const values = draft.values || {};
+  const kind = kindOf(values);
+  const facts = answeredFacts(values, relevant);
+  Object.assign(facts, derivedFacts(draft, context.assignment, context.finishedAt ?? null, kind));
+  facts.field_user = fieldUserFacts(facts.field_user, fieldUser, values, relevant);
+  normaliseAmounts(facts, values);
+  citatorioFacts(facts, draft, kind, context);
+  facts.entered_at = enteredAtFacts(draft, relevant);
   addSignatures(facts, draft, relevant, facts.entered_at);
   facts.media = mediaOf(draft, relevant).map((p) => ({ role: p.role, id: p.sha256 }));
   return compact(facts);

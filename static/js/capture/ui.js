@@ -6,6 +6,7 @@
 // the records the server refused, with their reasons. Formatted for es-MX with Intl.
 
 import { getAll, getMeta, openUserDb, registerUser } from "./db.js";
+import { formatDateTime } from "./format.js";
 import { isSignature, summarize } from "./outbox.js";
 import { CHANNEL, keepEnrollment, requestBackgroundSync, syncRunning, syncUser } from "./sync.js";
 
@@ -105,17 +106,8 @@ export function formatBytes(bytes) {
   return `${decimal1.format(bytes / (1000 * 1000))} MB`;
 }
 
-const timeFormats = new Map();
-/** An instant as the office reads it: "23/11/26, 10:05". */
-export function formatDateTime(iso, tz, options = { dateStyle: "short", timeStyle: "short" }) {
-  if (!iso) return "—";
-  const key = tz + JSON.stringify(options);
-  if (!timeFormats.has(key)) {
-    // 24-hour clock, as the actas and the legal messages read (20:15, not 8:15 p.m.).
-    timeFormats.set(key, new Intl.DateTimeFormat(LOCALE, { timeZone: tz, hourCycle: "h23", ...options }));
-  }
-  return timeFormats.get(key).format(new Date(iso));
-}
+// Moved to format.js (pure, loaded by node tests too); re-exported for the pages importing it here.
+export { formatDateTime };
 
 /** Fills a <template>'s clone: data-field elements get their text (or a callback's work). */
 export function fromTemplate(id, fields) {
