@@ -32,6 +32,8 @@ SHELL_STATIC_FILES: tuple[str, ...] = (
     "js/worklist.js",
 )
 SHELL_GLOBS: tuple[str, ...] = ("js/capture/*.js", "icons/*.png")
+# The service worker, a static module started by the generated /sw.js (capture/views.py).
+SERVICE_WORKER_MODULE = "js/service-worker.js"
 # Field pages whose HTML is precached when the worker installs (best effort: they need the
 # session) and refreshed on every online visit.
 SHELL_PAGE_ENDPOINTS: tuple[str, ...] = (

@@ -7,6 +7,7 @@ the phone, filled by the sync API (/api/sync/v1). They carry only the field user
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from werkzeug.wrappers import Response
 from fieldapp.actas.services import HASH_PREFIX_LEN
 from fieldapp.auth.access import allow, current_user, public
 from fieldapp.auth.models import User
-from fieldapp.capture.shell import SHELL_PAGE_ENDPOINTS, current_shell
+from fieldapp.capture.shell import SERVICE_WORKER_MODULE, SHELL_PAGE_ENDPOINTS, current_shell
 from fieldapp.db_types import utcnow
 from fieldapp.devices.services import DeviceError, enroll_device
 from fieldapp.extensions import db
@@ -127,21 +128,29 @@ def offline() -> str:
 @bp.route("/sw.js")
 @public
 def service_worker() -> Response:
+    """The worker's entry point: the worker itself is the static module static/js/service-worker.js
+    (immutable under its versioned URL); this script only names it and passes the shell to
+    precache, so a deploy changes these few bytes and the browser installs the new worker."""
     shell = current_shell(current_app)
     page_urls = [url_for(endpoint) for endpoint in SHELL_PAGE_ENDPOINTS]
-    body = render_template(
-        "capture/sw.js",
-        version=shell.version,
+    manifest = {
+        "version": shell.version,
+        "worker_url": url_for("capture.service_worker"),
         # The manifest and the favicon are part of the shell: installable and quiet offline.
-        static_urls=[url_for("static", filename=f) for f in shell.static_files]
+        "static_urls": [url_for("static", filename=f) for f in shell.static_files]
         + [url_for("capture.manifest"), url_for("capture.favicon")],
-        page_urls=page_urls,
-        page_prefixes=sorted({"/" + url.strip("/").split("/")[0] + "/" for url in page_urls}),
-        offline_url=url_for("capture.offline"),
-        online_worklist_url=url_for("field.worklist"),
-        offline_worklist_url=url_for("capture.home") + "#asignaciones",
-        sync_module=url_for("static", filename="js/capture/sync.js"),
-    )
+        "page_urls": page_urls,
+        "page_prefixes": sorted({"/" + url.strip("/").split("/")[0] + "/" for url in page_urls}),
+        "offline_url": url_for("capture.offline"),
+        # The online worklist (/campo/) is a server page: offline, "Mis asignaciones" opens the
+        # phone's own list instead of a stale copy (issue 16).
+        "online_worklist_url": url_for("field.worklist"),
+        "offline_worklist_url": url_for("capture.home") + "#asignaciones",
+    }
+    worker = url_for("static", filename=SERVICE_WORKER_MODULE)
+    body = (f"// fieldapp service worker, shell {shell.version}: the worker is {worker}.\n"
+            f"import {{ start }} from {json.dumps(worker)};\n\n"
+            f"const SHELL = {json.dumps(manifest, indent=1)};\n\nstart(SHELL);\n")
     response = Response(body, mimetype="text/javascript")
     # The worker controls the whole origin, and the browser must see each new version at once.
     response.headers["Service-Worker-Allowed"] = "/"

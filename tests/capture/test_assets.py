@@ -5,22 +5,20 @@ content, cached for a year; a changed file gets a new URL, and the old URL is no
 from __future__ import annotations
 
 import gzip
-import json
 import re
 import shutil
 from pathlib import Path
 
 import brotli
 
-from tests.static_urls import unversioned, versioned
+from tests.static_urls import service_worker_shell, unversioned, versioned
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 A_YEAR = 365 * 24 * 3600
 
 
 def _precached(client) -> list[str]:  # type: ignore[no-untyped-def]
-    body = client.get("/sw.js").get_data(as_text=True)
-    return json.loads(re.search(r"const STATIC_URLS = (\[.*?\]);", body).group(1))
+    return list(service_worker_shell(client.get("/sw.js").get_data(as_text=True))["static_urls"])
 
 
 def _decoded(response) -> bytes:  # type: ignore[no-untyped-def]
