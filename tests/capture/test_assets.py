@@ -5,12 +5,15 @@ content, cached for a year; a changed file gets a new URL, and the old URL is no
 from __future__ import annotations
 
 import gzip
+import hashlib
 import re
 import shutil
 from pathlib import Path
 
 import brotli
 
+from fieldapp.web import assets
+from fieldapp.web.precompress import Outcome, copy_path, precompress
 from tests.static_urls import service_worker_shell, unversioned, versioned
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -91,3 +94,43 @@ def test_the_service_worker_script_is_compressed_for_a_browser_and_never_cached(
     response = client.get("/sw.js", headers={"Accept-Encoding": "gzip, deflate, br"})
     assert response.headers["Content-Encoding"] == "br" and response.headers["Cache-Control"] == "no-cache"
     assert brotli.decompress(response.get_data()) == plain and len(response.get_data()) < len(plain) / 2
+
+
+def test_compressed_bodies_come_from_the_copies_made_before_any_request(app, tmp_path, monkeypatch):
+    static = tmp_path / "static"
+    shutil.copytree(STATIC, static)
+    folder = tmp_path / "compressed"
+    outcome = precompress(static, folder)
+    assert outcome.made > 30 and outcome.kept == 0
+    assert precompress(static, folder) == Outcome(made=0, kept=outcome.made, removed=0)
+    app.static_folder = str(static)
+    app.config["STATIC_COMPRESSED_FOLDER"] = str(folder)
+    client = app.test_client()
+
+    def no_compression_while_serving(body: bytes, encoding: str | None) -> bytes:
+        raise AssertionError("compressed while serving")
+
+    monkeypatch.setattr(assets, "compress", no_compression_while_serving)
+    module = static / "js" / "capture" / "db.js"
+    sha = hashlib.sha256(module.read_bytes()).hexdigest()
+    for accepted, encoding in (("br", "br"), ("gzip", "gzip")):
+        response = client.get(versioned(app, "js/capture/db.js"), headers={"Accept-Encoding": accepted})
+        assert response.headers["Content-Encoding"] == encoding
+        assert response.get_data() == copy_path(folder, sha, encoding).read_bytes()
+        assert _decoded(response) == module.read_bytes()
+
+
+def test_a_file_edited_after_the_copies_were_made_is_served_as_it_is_now(app, tmp_path):
+    static = tmp_path / "static"
+    shutil.copytree(STATIC, static)
+    folder = tmp_path / "compressed"
+    precompress(static, folder)
+    app.static_folder = str(static)
+    app.config["STATIC_COMPRESSED_FOLDER"] = str(folder)
+    client = app.test_client()
+    css = static / "css" / "app.css"
+    css.write_text(css.read_text() + "\n/* edited after the build */\n")
+    response = client.get(versioned(app, "css/app.css"), headers={"Accept-Encoding": "br"})
+    assert _decoded(response).endswith(b"/* edited after the build */\n")
+    # The next run adds the new content's copies and drops the old content's.
+    assert precompress(static, folder).removed == 2
