@@ -23,7 +23,7 @@ from fieldapp.db_types import utcnow
 from fieldapp.devices.services import DeviceError, enroll_device
 from fieldapp.extensions import db
 from fieldapp.legal.limits import as_dict as input_limits
-from fieldapp.web.assets import compress_public_response
+from fieldapp.web.assets import compress_public_response, compressed_page
 
 bp = Blueprint("capture", __name__)
 
@@ -78,12 +78,14 @@ def _render_page(template: str, page: str) -> str:
 
 @bp.route("/captura/")
 @allow("notifier", "executor")
+@compressed_page
 def home() -> str:
     return _render_page("capture/home.html", "home")
 
 
 @bp.route("/captura/diligencia")
 @allow("notifier", "executor")
+@compressed_page
 def diligence() -> str:
     # One shell for every diligence: which assignment, draft or record it shows is in the
     # query string and is read on the phone, so the page works offline for any of them.
@@ -92,6 +94,7 @@ def diligence() -> str:
 
 @bp.route("/captura/salir")
 @allow("notifier", "executor")
+@compressed_page
 def logout() -> str:
     return _render_page("capture/logout.html", "logout")
 
@@ -121,6 +124,7 @@ def enroll_this_phone() -> Response | tuple[Response, int]:
 
 @bp.route("/captura/sin-conexion")
 @public
+@compressed_page
 def offline() -> str:
     return render_template("capture/offline.html", theme_color=THEME_COLOR)
 

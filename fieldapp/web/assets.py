@@ -37,12 +37,14 @@ import hashlib
 import mimetypes
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import brotli
-from flask import Flask, abort, current_app, has_request_context, request
+from flask import Flask, abort, current_app, has_request_context, make_response, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from werkzeug.routing import BaseConverter
 from werkzeug.security import safe_join
@@ -210,11 +212,40 @@ def serve_static(filename: str, digest: str | None = None) -> Response:
 
 def compress_public_response(response: Response) -> Response:
     """Compresses a generated answer that holds no secret (the service worker script) in the
-    encoding the client accepts: brotli at a fast quality, else gzip. Pages are left alone:
-    they carry a CSRF token and echo what the user typed, which compression would expose to a
-    BREACH-style attack."""
-    encoding = next((e for e in ENCODINGS if e in _accepted_encodings()), None)
+    encoding the client accepts: brotli at a fast quality, else gzip."""
     response.vary.add("Accept-Encoding")
+    return _compressed(response)
+
+
+# Fetch metadata of requests only the app's own pages, its service worker or the user (typed
+# address, bookmark, the installed app's icon) can make; never a request another site causes.
+FIRST_PARTY_FETCH_SITES = frozenset({"same-origin", "none"})
+
+
+def compressed_page(view: Callable[..., Any]) -> Callable[..., Response]:
+    """Compresses a field page for a first-party request only (BREACH). The page carries
+    secrets (the CSRF token, the user's data) and some text a request can influence (a flashed
+    message, a query echoed back); compressed together, an attacker who makes the victim's
+    browser fetch the page many times with chosen text and watches the sizes on the network
+    could read a secret byte by byte. Every such request is made from the attacker's site and
+    carries ``Sec-Fetch-Site: cross-site`` (or ``same-site``), so those, and browsers that send
+    no fetch metadata, get the page uncompressed; the phone's own navigations and its service
+    worker's precache (``same-origin``, ``none``) get it compressed."""
+
+    @wraps(view)
+    def compressing(*args: Any, **kwargs: Any) -> Response:
+        response = make_response(view(*args, **kwargs))
+        response.vary.add("Accept-Encoding")
+        response.vary.add("Sec-Fetch-Site")
+        if request.headers.get("Sec-Fetch-Site") not in FIRST_PARTY_FETCH_SITES:
+            return response
+        return _compressed(response)
+
+    return compressing
+
+
+def _compressed(response: Response) -> Response:
+    encoding = next((e for e in ENCODINGS if e in _accepted_encodings()), None)
     if encoding is None or response.direct_passthrough or "Content-Encoding" in response.headers:
         return response
     body = response.get_data()

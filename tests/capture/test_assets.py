@@ -134,3 +134,26 @@ def test_a_file_edited_after_the_copies_were_made_is_served_as_it_is_now(app, tm
     assert _decoded(response).endswith(b"/* edited after the build */\n")
     # The next run adds the new content's copies and drops the old content's.
     assert precompress(static, folder).removed == 2
+
+
+def test_field_pages_are_compressed_only_for_the_phone_itself_not_for_another_site(client, auth, factory):
+    """BREACH: a page holding the CSRF token is compressed only for requests another site
+    cannot cause (fieldapp/web/assets.py, compressed_page)."""
+    factory.user(factory.office(), role="notifier", username="notificador-a")
+    auth.login("notificador-a")
+    for url in ("/captura/", "/captura/diligencia", "/captura/salir", "/campo/", "/captura/sin-conexion"):
+        plain = client.get(url, headers={"Sec-Fetch-Site": "same-origin"})
+        assert plain.status_code == 200 and "Content-Encoding" not in plain.headers, url
+        for site in ("same-origin", "none"):
+            response = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd",
+                                                "Sec-Fetch-Site": site})
+            assert response.headers["Content-Encoding"] == "br", url
+            assert {"Accept-Encoding", "Sec-Fetch-Site"} <= set(response.vary), url
+            assert b"</html>" in brotli.decompress(response.get_data()), url
+        for site in ("cross-site", "same-site", None):
+            headers = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+            if site:
+                headers["Sec-Fetch-Site"] = site
+            response = client.get(url, headers=headers)
+            assert "Content-Encoding" not in response.headers, (url, site)
+            assert b"</html>" in response.get_data(), url
