@@ -24,7 +24,7 @@ SHELL_STATIC_FILES: tuple[str, ...] = (
     # The seal scan's fallback decoder: loaded only on the embargo step, but offline too.
     "vendor/jsqr-1.4.0/jsQR.min.js",
     # The QR of the offline summary of a finalized record (static/js/capture/summary.js).
-    "vendor/qrcode-generator-2.0.4/qrcode.js",
+    "vendor/qrcode-generator-2.0.4/qrcode.min.js",
     "css/app.css",
     "css/capture.css",
     "js/legal.js",
