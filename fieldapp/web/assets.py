@@ -50,7 +50,15 @@ from werkzeug.routing import BaseConverter
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
-from fieldapp.web.precompress import COMPRESSIBLE_SUFFIXES, compress, copy_path, default_folder, precompress
+from fieldapp.web.precompress import (
+    COMPRESSIBLE_SUFFIXES,
+    compress,
+    copy_path,
+    default_folder,
+    precompress,
+    served_body,
+    served_key,
+)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -73,6 +81,7 @@ class StaticTree:
     stamp: tuple[tuple[str, int, int], ...] = ()
     digest: str = ""
     sha256_by_path: dict[str, str] = field(default_factory=dict)
+    # (served_key, encoding) → what is sent
     bodies: dict[tuple[str, str | None], Encoded] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -90,28 +99,27 @@ class StaticTree:
         its content when there is one, else compressed here once and kept."""
         encoding = next((e for e in ENCODINGS if e in accepted), None)
         if path.suffix not in COMPRESSIBLE_SUFFIXES:
-            encoding = None
-        if encoding is None:
             return Encoded(path.read_bytes(), None)
         self.current_digest()
         sha = self.sha256_by_path.get(str(path))
-        found = self.bodies.get((sha, encoding)) if sha else None
+        key = served_key(self.folder, path, sha) if sha else None
+        found = self.bodies.get((key, encoding)) if key else None
         if found is None:
-            body = self._precompressed(sha, encoding) if sha else None
-            if body is None:  # no copy made yet (an edited file, a checkout): compress it here
+            body = self._precompressed(key, encoding) if key and encoding else None
+            if body is None:  # no copy made yet (an edited file, a checkout): make it here
                 original = path.read_bytes()
-                sha = hashlib.sha256(original).hexdigest()
-                body = compress(original, encoding)
+                key = served_key(self.folder, path, hashlib.sha256(original).hexdigest())
+                body = compress(served_body(self.folder, path, original), encoding)
             found = Encoded(body, encoding)
             with self.lock:
-                self.bodies[(sha, encoding)] = found
+                self.bodies[(key, encoding)] = found
         return found
 
-    def _precompressed(self, sha: str, encoding: str) -> bytes | None:
+    def _precompressed(self, key: str, encoding: str) -> bytes | None:
         if self.compressed_folder is None:
             return None
         try:
-            return copy_path(self.compressed_folder, sha, encoding).read_bytes()
+            return copy_path(self.compressed_folder, key, encoding).read_bytes()
         except OSError:
             return None
 

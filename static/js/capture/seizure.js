@@ -222,7 +222,7 @@ export async function createSeizure(app) {
       const goods = (source.payload.facts.seizure.items || []).length;
       box.textContent = `Del ${source.kind === "seizure" ? "embargo" : "ampliación"} capturado en este teléfono el `
         + `${formatDateTime(source.payload.facts.started_at || source.finalized_at, tz)}: `
-        + `${goods === 1 ? "1 bien" : `${goods} bienes`} por ${formatMoney(seizedBy(source))}, interés fiscal `
+        + (goods === 1 ? "1 bien" : goods + " bienes") + ` por ${formatMoney(seizedBy(source))}, interés fiscal `
         + `${formatMoney(cents(source.payload.facts.seizure.amount_secured) ?? 0n)}.`;
     } else if (last) {
       box.textContent = "Valor escrito a mano; el embargo capturado en este teléfono dice "
@@ -649,8 +649,10 @@ export async function createSeizure(app) {
     say("charges", charges === 1 ? "(1 cobro)" : `(${charges} cobros)`);
     const before = charges - 1;
     say("charges_note", extension
-      ? `${charges} cobros de gastos: ${before === 1 ? "el de la diligencia anterior (requerimiento y embargo en una sola)"
-        : `${before} de las diligencias anteriores (requerimiento, embargo y ampliaciones)`} y el de esta ampliación (CFF 150, R-PAE-3).`
+      ? `${charges} cobros de gastos: `
+        + (before === 1 ? "el de la diligencia anterior (requerimiento y embargo en una sola)"
+          : before + " de las diligencias anteriores (requerimiento, embargo y ampliaciones)")
+        + " y el de esta ampliación (CFF 150, R-PAE-3)."
       : charges === 1
         ? "Un solo cobro de gastos: requerimiento y embargo en la misma diligencia (R-PAE-3)."
         : "Dos cobros de gastos: el del requerimiento hecho antes en otra diligencia y el de este embargo (R-PAE-3).");
@@ -678,7 +680,8 @@ export async function createSeizure(app) {
       writeValues(form, { "seizure.amount_secured": text });
     }
     const short = secured - seized;
-    const missingValues = unvalued ? ` ${unvalued === 1 ? "Un bien no tiene" : `${unvalued} bienes no tienen`} valor estimado.` : "";
+    const missingValues = unvalued
+      ? " " + (unvalued === 1 ? "Un bien no tiene" : unvalued + " bienes no tienen") + " valor estimado." : "";
     if (!counted.length && !previous) {
       verdict.textContent = readOnly ? "Sin bienes embargados." : `Embargue bienes por al menos ${formatMoney(secured)}.`;
     } else if (short > 0n) {
@@ -703,7 +706,7 @@ export async function createSeizure(app) {
     const day = localDay(d.started_at || new Date().toISOString(), tz);
     const due = addBusinessDays(day, REAL_ESTATE_TERM_DAYS, pack);
     $("real-estate-term").textContent = `El deudor tiene ${REAL_ESTATE_TERM_DAYS} días hábiles para acreditar lo manifestado: `
-      + `vence el ${formatDateTime(`${due}T12:00:00Z`, "UTC", { dateStyle: "full" })} (R-PAE-5).`;
+      + `vence el ${formatDateTime(due + "T12:00:00Z", "UTC", { dateStyle: "full" })} (R-PAE-5).`;
   }
 
   $("custodian-here").addEventListener("click", () => {
