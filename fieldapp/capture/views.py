@@ -18,7 +18,12 @@ from werkzeug.wrappers import Response
 from fieldapp.actas.services import HASH_PREFIX_LEN
 from fieldapp.auth.access import allow, current_user, public
 from fieldapp.auth.models import User
-from fieldapp.capture.shell import SERVICE_WORKER_MODULE, SHELL_PAGE_ENDPOINTS, current_shell
+from fieldapp.capture.shell import (
+    OFFLINE_PAGE_ENDPOINTS,
+    SERVICE_WORKER_MODULE,
+    SHELL_PAGE_ENDPOINTS,
+    current_shell,
+)
 from fieldapp.db_types import utcnow
 from fieldapp.devices.services import DeviceError, enroll_device
 from fieldapp.extensions import db
@@ -144,7 +149,8 @@ def service_worker() -> Response:
         "static_urls": [url_for("static", filename=f) for f in shell.static_files]
         + [url_for("capture.manifest"), url_for("capture.favicon")],
         "page_urls": page_urls,
-        "page_prefixes": sorted({"/" + url.strip("/").split("/")[0] + "/" for url in page_urls}),
+        "page_prefixes": sorted({"/" + url_for(e).strip("/").split("/")[0] + "/"
+                                 for e in OFFLINE_PAGE_ENDPOINTS}),
         "offline_url": url_for("capture.offline"),
         # The online worklist (/campo/) is a server page: offline, "Mis asignaciones" opens the
         # phone's own list instead of a stale copy (issue 16).

@@ -84,7 +84,7 @@ def test_service_worker_is_served_at_the_root_never_cached_and_precaches_the_she
     shell = service_worker_shell(body)
     served = shell["static_urls"]
     urls = [unversioned(u) for u in served]
-    for required in ("/static/vendor/htmx-2.0.11/htmx.min.js", "/static/css/capture.css",
+    for required in ("/static/css/app.css", "/static/css/capture.css",
                      "/static/js/legal.js", "/static/js/sync-hash.js",
                      "/static/js/capture/sync.js", "/static/icons/icon-192.png"):
         assert required in urls
@@ -97,7 +97,10 @@ def test_service_worker_is_served_at_the_root_never_cached_and_precaches_the_she
     assert {icon["src"] for icon in client.get("/manifest.webmanifest").json["icons"]} <= set(served)
     modules = {p.name for p in (STATIC / "js" / "capture").glob("*.js")}
     assert modules <= {u.rsplit("/", 1)[1] for u in urls}
-    assert shell["page_urls"] == ["/captura/", "/captura/diligencia", "/captura/salir", "/campo/"]
+    assert shell["page_urls"] == ["/captura/", "/captura/diligencia", "/captura/salir"]
+    # Only the online worklist loads htmx; offline, "Mis asignaciones" opens the phone's list.
+    assert not any("htmx" in u or u.endswith("/worklist.js") for u in urls)
+    assert shell["online_worklist_url"] == "/campo/"
     assert shell["offline_url"] == "/captura/sin-conexion"
     assert shell["page_prefixes"] == ["/campo/", "/captura/"]
     # The worker itself is a static module under its versioned (immutable) URL.
