@@ -46,6 +46,21 @@ async function cachedPage(url) {
     || (await caches.match(url.origin + url.pathname, options));
 }
 
+// Every change to the cached pages runs here, one after the other. Signing out empties the
+// cache through this queue too (message "forget-pages"), so a page answered just before the
+// user signed out cannot be stored after the cache was emptied and show their name and
+// worklist to the next person on the phone.
+let pagesWork = Promise.resolve();
+
+function changePages(change) {
+  pagesWork = pagesWork.then(change).catch(() => {});
+  return pagesWork;
+}
+
+function keepPage(key, response) {
+  return changePages(async () => (await caches.open(PAGES_CACHE)).put(key, response));
+}
+
 // A failed run is tried again within the event (well inside the browser's limit of a few
 // minutes per sync event) before the browser's own, much later, retry.
 const SYNC_RETRY_DELAYS_MS = [3000, 10000];
@@ -60,11 +75,10 @@ export function start(shell) {
   const staticSet = new Set(shell.static_urls);
 
   async function precachePages() {
-    const cache = await caches.open(PAGES_CACHE);
     await Promise.all(shell.page_urls.map(async (url) => {
       try {
         const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
-        if (response.ok && !response.redirected) await cache.put(url, response);
+        if (response.ok && !response.redirected) await keepPage(url, response);
       } catch {
         // Offline or signed out: the page is cached on the next online visit instead.
       }
@@ -78,8 +92,7 @@ export function start(shell) {
       const type = response.headers.get("Content-Type") || "";
       if (request.mode === "navigate" && response.ok && !response.redirected && type.startsWith("text/html")
           && shell.page_prefixes.some((prefix) => url.pathname.startsWith(prefix))) {
-        const copy = response.clone();
-        caches.open(PAGES_CACHE).then((cache) => cache.put(pageKey(url), copy));
+        keepPage(pageKey(url), response.clone());
       }
       return response;
     } catch {
@@ -144,5 +157,10 @@ export function start(shell) {
 
   self.addEventListener("message", (event) => {
     if (event.data && event.data.type === "sync") event.waitUntil(syncAllUsers());
+    if (event.data && event.data.type === "forget-pages") {
+      const reply = event.ports[0];
+      event.waitUntil(changePages(() => caches.delete(PAGES_CACHE))
+        .then(() => reply && reply.postMessage("forgotten")));
+    }
   });
 }
