@@ -154,7 +154,8 @@ def test_a_renewed_credential_keeps_its_history_and_reaches_the_phone(app, as_ad
     pulled = app.test_client().get("/api/sync/v1/pull", headers={"Authorization": f"Bearer {token}"})
     assert pulled.get_json()["user"]["credential"] == {
         "number": "EJ-1401-0099", "issued_on": "2026-11-01", "valid_until": "2027-10-31",
-        "issuer": CREDENTIAL["issuer"], "legal_basis": CREDENTIAL["legal_basis"]}
+        "issuer": CREDENTIAL["issuer"], "legal_basis": CREDENTIAL["legal_basis"],
+        "version": rows[0].id}  # the server's numbering: the phone keeps the higher one
     as_admin.post(f"/admin/usuarios/{executor.id}/credencial",
                   data={**CREDENTIAL, "number": "EJ-1401-0100", "issued_on": "2027-11-01",
                         "valid_until": "2028-10-31"})
