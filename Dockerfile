@@ -31,9 +31,11 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 # The source tree as it is in the repository: create_app() finds templates/ and static/ next
 # to fieldapp/ (template_folder="../templates"), so the package is installed in place (-e)
-# rather than copied into site-packages without them.
+# rather than copied into site-packages without them. The static JS/CSS are compressed here,
+# once (brotli and gzip, into build/static-compressed, read-only at run time; docs/deploy.md).
 COPY . /app
 RUN pip install --no-deps -e . \
+    && python -m fieldapp.web.precompress /app/static /app/build/static-compressed \
     && mkdir -p /app/instance /data/media \
     && chown fieldapp:fieldapp /app/instance /data /data/media
 

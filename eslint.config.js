@@ -1,6 +1,5 @@
-// The phone's JavaScript (static/js) and its service worker (templates/capture/sw.js, a Jinja
-// template: its few {{ … }} lines are values the server fills in) under eslint's recommended
-// rules. Run by scripts/test through `npm run --silent` … see scripts/check_phone_code.
+// The phone's JavaScript (static/js), its service worker (static/js/service-worker.js) included,
+// under eslint's recommended rules. Run by scripts/test through `npm run --silent` … see scripts/check_phone_code.
 import js from "@eslint/js";
 import globals from "globals";
 

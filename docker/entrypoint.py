@@ -33,6 +33,7 @@ def main(argv: list[str]) -> int:
 
     from fieldapp import create_app
     from fieldapp.config import ConfigError
+    from fieldapp.web.assets import precompress_static
 
     try:
         app = create_app()
@@ -49,6 +50,9 @@ def main(argv: list[str]) -> int:
         status = run_migrations(float(os.environ.get("DB_WAIT_SECONDS", "60")))
     if status:
         return status
+
+    # The build made the compressed static files; this only fills what it could not (a no-op).
+    precompress_static(app)
 
     bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
     print(f"fieldapp: migraciones al día; sirviendo en {bind}", file=sys.stderr, flush=True)

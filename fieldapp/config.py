@@ -74,6 +74,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # map page's CSP admits images from this URL's origin.
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", DEFAULT_MAP_TILE_URL),
         "MAP_TILE_ATTRIBUTION": os.environ.get("MAP_TILE_ATTRIBUTION", DEFAULT_MAP_TILE_ATTRIBUTION),
+        # Brotli/gzip copies of the static files (fieldapp/web/precompress.py); unset: build/
+        # beside static/, where the Docker build writes them.
+        "STATIC_COMPRESSED_FOLDER": os.environ.get("STATIC_COMPRESSED_FOLDER") or None,
     }
     config.update(_integer_settings_from_environment())
     config.update(overrides)

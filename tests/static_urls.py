@@ -3,7 +3,9 @@ them in tests."""
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 from flask import Flask, url_for
 
@@ -18,3 +20,10 @@ def unversioned(url: str) -> str:
 def versioned(app: Flask, filename: str) -> str:
     with app.test_request_context():
         return url_for("static", filename=filename)
+
+
+def service_worker_shell(body: str) -> dict[str, Any]:
+    """The shell the generated /sw.js passes to static/js/service-worker.js (its `SHELL`)."""
+    found = re.search(r"^const SHELL = (\{.*?\n\});$", body, re.S | re.M)
+    assert found, body
+    return dict(json.loads(found.group(1)))

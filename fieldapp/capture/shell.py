@@ -18,25 +18,27 @@ from flask import Flask
 from fieldapp.web.assets import static_tree
 
 # Static files of the shell besides static/js/capture/*.js and static/icons/*.png, which are
-# listed by globbing so a new module cannot be forgotten.
+# listed by globbing so a new module cannot be forgotten. Not htmx nor worklist.js: only the
+# online worklist (/campo/) loads them, and offline "Mis asignaciones" opens the phone's own
+# list instead (issue 16), so every phone would download them for nothing (issue 17).
 SHELL_STATIC_FILES: tuple[str, ...] = (
-    "vendor/htmx-2.0.11/htmx.min.js",
     # The seal scan's fallback decoder: loaded only on the embargo step, but offline too.
     "vendor/jsqr-1.4.0/jsQR.min.js",
     # The QR of the offline summary of a finalized record (static/js/capture/summary.js).
-    "vendor/qrcode-generator-2.0.4/qrcode.js",
+    "vendor/qrcode-generator-2.0.4/qrcode.min.js",
     "css/app.css",
     "css/capture.css",
     "js/legal.js",
     "js/sync-hash.js",
-    "js/worklist.js",
 )
 SHELL_GLOBS: tuple[str, ...] = ("js/capture/*.js", "icons/*.png")
+# The service worker, a static module started by the generated /sw.js (capture/views.py).
+SERVICE_WORKER_MODULE = "js/service-worker.js"
 # Field pages whose HTML is precached when the worker installs (best effort: they need the
-# session) and refreshed on every online visit.
-SHELL_PAGE_ENDPOINTS: tuple[str, ...] = (
-    "capture.home", "capture.diligence", "capture.logout", "field.worklist",
-)
+# session) and refreshed on every online visit. Not the online worklist, for the reason above.
+SHELL_PAGE_ENDPOINTS: tuple[str, ...] = ("capture.home", "capture.diligence", "capture.logout")
+# Pages under these are kept for offline use when visited (an assignment's page, /campo/…).
+OFFLINE_PAGE_ENDPOINTS: tuple[str, ...] = ("capture.home", "field.worklist")
 
 
 @dataclass(frozen=True)

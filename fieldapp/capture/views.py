@@ -7,6 +7,7 @@ the phone, filled by the sync API (/api/sync/v1). They carry only the field user
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,15 @@ from fieldapp.actas.services import HASH_PREFIX_LEN
 from fieldapp.auth.access import allow, current_user, public
 from fieldapp.auth.models import User
 from fieldapp.auth.services import credential_version
-from fieldapp.capture.shell import SHELL_PAGE_ENDPOINTS, current_shell
+from fieldapp.capture.shell import (
+    OFFLINE_PAGE_ENDPOINTS,
+    SERVICE_WORKER_MODULE,
+    SHELL_PAGE_ENDPOINTS,
+    current_shell,
+)
 from fieldapp.devices.services import enroll_device
 from fieldapp.legal.limits import as_dict as input_limits
-from fieldapp.web.assets import compress_public_response
+from fieldapp.web.assets import compress_public_response, compressed_page
 
 bp = Blueprint("capture", __name__)
 
@@ -75,12 +81,14 @@ def _render_page(template: str, page: str) -> str:
 
 @bp.route("/captura/")
 @allow("notifier", "executor")
+@compressed_page
 def home() -> str:
     return _render_page("capture/home.html", "home")
 
 
 @bp.route("/captura/diligencia")
 @allow("notifier", "executor")
+@compressed_page
 def diligence() -> str:
     # One shell for every diligence: which assignment, draft or record it shows is in the
     # query string and is read on the phone, so the page works offline for any of them.
@@ -89,6 +97,7 @@ def diligence() -> str:
 
 @bp.route("/captura/salir")
 @allow("notifier", "executor")
+@compressed_page
 def logout() -> str:
     return _render_page("capture/logout.html", "logout")
 
@@ -114,6 +123,7 @@ def enroll_this_phone() -> Response | tuple[Response, int]:
 
 @bp.route("/captura/sin-conexion")
 @public
+@compressed_page
 def offline() -> str:
     return render_template("capture/offline.html", theme_color=THEME_COLOR)
 
@@ -121,21 +131,30 @@ def offline() -> str:
 @bp.route("/sw.js")
 @public
 def service_worker() -> Response:
+    """The worker's entry point: the worker itself is the static module static/js/service-worker.js
+    (immutable under its versioned URL); this script only names it and passes the shell to
+    precache, so a deploy changes these few bytes and the browser installs the new worker."""
     shell = current_shell(current_app)
     page_urls = [url_for(endpoint) for endpoint in SHELL_PAGE_ENDPOINTS]
-    body = render_template(
-        "capture/sw.js",
-        version=shell.version,
+    manifest = {
+        "version": shell.version,
+        "worker_url": url_for("capture.service_worker"),
         # The manifest and the favicon are part of the shell: installable and quiet offline.
-        static_urls=[url_for("static", filename=f) for f in shell.static_files]
+        "static_urls": [url_for("static", filename=f) for f in shell.static_files]
         + [url_for("capture.manifest"), url_for("capture.favicon")],
-        page_urls=page_urls,
-        page_prefixes=sorted({"/" + url.strip("/").split("/")[0] + "/" for url in page_urls}),
-        offline_url=url_for("capture.offline"),
-        online_worklist_url=url_for("field.worklist"),
-        offline_worklist_url=url_for("capture.home") + "#asignaciones",
-        sync_module=url_for("static", filename="js/capture/sync.js"),
-    )
+        "page_urls": page_urls,
+        "page_prefixes": sorted({"/" + url_for(e).strip("/").split("/")[0] + "/"
+                                 for e in OFFLINE_PAGE_ENDPOINTS}),
+        "offline_url": url_for("capture.offline"),
+        # The online worklist (/campo/) is a server page: offline, "Mis asignaciones" opens the
+        # phone's own list instead of a stale copy (issue 16).
+        "online_worklist_url": url_for("field.worklist"),
+        "offline_worklist_url": url_for("capture.home") + "#asignaciones",
+    }
+    worker = url_for("static", filename=SERVICE_WORKER_MODULE)
+    body = (f"// fieldapp service worker, shell {shell.version}: the worker is {worker}.\n"
+            f"import {{ start }} from {json.dumps(worker)};\n\n"
+            f"const SHELL = {json.dumps(manifest, indent=1)};\n\nstart(SHELL);\n")
     response = Response(body, mimetype="text/javascript")
     # The worker controls the whole origin, and the browser must see each new version at once.
     response.headers["Service-Worker-Allowed"] = "/"

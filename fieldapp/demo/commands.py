@@ -14,6 +14,7 @@ from fieldapp.auth.models import ROLE_LABELS
 from fieldapp.demo.data import DEMO_PASSWORD, USERS
 from fieldapp.demo.services import seed_demo
 from fieldapp.extensions import db
+from fieldapp.web.assets import precompress_static
 
 DEMO_PORT = 5000
 
@@ -68,6 +69,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         return
     click.echo(f"\nAbra http://{host}:{port}/ y entre con cualquiera de estos usuarios "
                f"(contraseña de todos: {DEMO_PASSWORD}):\n{_logins()}\n\nCtrl+C para detener.\n")
+    precompress_static(app)
     _serve_with_werkzeug(app, host, port)
 
 
@@ -92,6 +94,7 @@ def serve_command(host: str, port: int, workers: int, threads: int, run_migratio
     """Serve the app with the settings from the environment (FIELDAPP_ENV, SECRET_KEY,
     DATABASE_URL): gunicorn where it is installed, werkzeug's server otherwise."""
     app = create_app()  # fails here, before binding, when production settings are missing
+    precompress_static(app)  # once, before the workers fork (fieldapp/web/assets.py)
     if run_migrations:
         with app.app_context():
             upgrade()

@@ -6,6 +6,7 @@ from werkzeug.wrappers import Response
 from fieldapp.assignments.models import ASSIGNMENT_STATUSES, OPEN_STATUSES, Assignment
 from fieldapp.assignments.services import worklist_of
 from fieldapp.auth.access import allow, current_user
+from fieldapp.web.assets import compressed_page
 from fieldapp.web.htmx import render_page_or_fragment
 from fieldapp.web.loading import get_in_office_or_404
 
@@ -32,6 +33,7 @@ def _position_from_query() -> tuple[float, float] | None:
 
 @bp.route("/")
 @allow("notifier", "executor")
+@compressed_page
 def worklist() -> Response:
     user = current_user()
     assert user is not None

@@ -12,11 +12,22 @@ under one prefix — per-file digests would need the imports rewritten, or two U
 would run as two instances. A deploy that changes one file thus re-downloads the others
 (about 80 KB compressed for the whole phone shell).
 
-Text files (JS, CSS, SVG, JSON) are compressed once per process, on their first request, with
-brotli (quality 11) and gzip (level 9) and kept in memory; each response carries the smallest
-encoding the browser accepts. A digest that is not the current one (a page rendered before a
-deploy, a rolling restart) still gets the current file, with ``no-cache``; the unversioned
-``/static/<filename>`` also still works, with ``no-cache``, for the previous service worker.
+Text files (JS, CSS, SVG, JSON) are sent brotli- (quality 11) or gzip-compressed (level 9),
+whichever the browser prefers of those it accepts. The compressed bodies are made once, before
+any request, by fieldapp/web/precompress.py (the Docker build, ``fieldapp serve``, the image's
+entrypoint) into a folder addressed by the SHA-256 of each file's content, so a copy can never be
+stale; a file without a copy (one edited since, a development checkout) is compressed by the
+process on its first request and kept in memory. A digest that is not the current one (a page
+rendered before a deploy, a rolling restart) still gets the current file, with ``no-cache``; the
+unversioned ``/static/<filename>`` also still works, with ``no-cache``, for the previous service
+worker.
+
+Why not WhiteNoise: it serves the compressed siblings its own command writes into static/ itself
+(they would change the tree's digest, and go stale after every edit in development or a test)
+and, mounted in front of Flask, it would see only one digest prefix, leaving old digests,
+unversioned URLs and the headers every answer carries (fieldapp/web/security.py, errors.py) to
+this module anyway. What it would add — compressed files made at build time, far-future caching
+— is the few lines here.
 """
 
 from __future__ import annotations
@@ -26,20 +37,31 @@ import hashlib
 import mimetypes
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import brotli
-from flask import Flask, abort, current_app, has_request_context, request
+from flask import Flask, abort, current_app, has_request_context, make_response, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from werkzeug.routing import BaseConverter
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
+from fieldapp.web.precompress import (
+    COMPRESSIBLE_SUFFIXES,
+    compress,
+    copy_path,
+    default_folder,
+    precompress,
+    served_body,
+    served_key,
+)
+
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
-COMPRESSIBLE_SUFFIXES = frozenset({".js", ".mjs", ".css", ".svg", ".json", ".webmanifest", ".txt", ".map"})
 ENVIRON_KEY = "fieldapp.static_digest"
 ENCODINGS = ("br", "gzip")  # in order of preference when the browser accepts both
 
@@ -55,9 +77,12 @@ class StaticTree:
     """The digest of the static folder and the compressed bodies served from it."""
 
     folder: Path
+    compressed_folder: Path | None = None  # precompressed copies (fieldapp/web/precompress.py)
     stamp: tuple[tuple[str, int, int], ...] = ()
     digest: str = ""
-    bodies: dict[tuple[str, int, int, str | None], Encoded] = field(default_factory=dict)
+    sha256_by_path: dict[str, str] = field(default_factory=dict)
+    # (served_key, encoding) → what is sent
+    bodies: dict[tuple[str, str | None], Encoded] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def current_digest(self) -> str:
@@ -65,24 +90,38 @@ class StaticTree:
         if stamp != self.stamp:
             with self.lock:
                 if stamp != self.stamp:
-                    self.digest = _digest_of(self.folder, stamp)
+                    self.digest, self.sha256_by_path = _digest_of(self.folder, stamp)
                     self.stamp = stamp
-                    self.bodies.clear()
         return self.digest
 
     def encoded(self, path: Path, accepted: frozenset[str]) -> Encoded:
-        """The file's bytes in the best encoding the client accepts (compressed once, kept)."""
-        stat = path.stat()
+        """The file's bytes in the best encoding the client accepts: the precompressed copy of
+        its content when there is one, else compressed here once and kept."""
         encoding = next((e for e in ENCODINGS if e in accepted), None)
         if path.suffix not in COMPRESSIBLE_SUFFIXES:
-            encoding = None
-        key = (str(path), stat.st_mtime_ns, stat.st_size, encoding)
-        found = self.bodies.get(key)
+            return Encoded(path.read_bytes(), None)
+        self.current_digest()
+        sha = self.sha256_by_path.get(str(path))
+        key = served_key(self.folder, path, sha) if sha else None
+        found = self.bodies.get((key, encoding)) if key else None
         if found is None:
-            found = Encoded(_compress(path.read_bytes(), encoding), encoding)
+            body = self._precompressed(key, encoding) if key and encoding else None
+            if body is None:  # no copy made yet (an edited file, a checkout): make it here
+                original = path.read_bytes()
+                key = served_key(self.folder, path, hashlib.sha256(original).hexdigest())
+                body = compress(served_body(self.folder, path, original), encoding)
+            found = Encoded(body, encoding)
             with self.lock:
-                self.bodies[key] = found
+                self.bodies[(key, encoding)] = found
         return found
+
+    def _precompressed(self, key: str, encoding: str) -> bytes | None:
+        if self.compressed_folder is None:
+            return None
+        try:
+            return copy_path(self.compressed_folder, key, encoding).read_bytes()
+        except OSError:
+            return None
 
 
 def _stamp_of(folder: Path) -> tuple[tuple[str, int, int], ...]:
@@ -95,20 +134,16 @@ def _stamp_of(folder: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(entries)
 
 
-def _digest_of(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> str:
+def _digest_of(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> tuple[str, dict[str, str]]:
+    """The tree's digest, and each file's SHA-256 (the key of its precompressed copies)."""
     digest = hashlib.sha256()
+    by_path = {}
     for name, _mtime, _size in stamp:
+        body = Path(name).read_bytes()
+        by_path[name] = hashlib.sha256(body).hexdigest()
         digest.update(os.path.relpath(name, folder).encode() + b"\0")
-        digest.update(Path(name).read_bytes() + b"\0")
-    return digest.hexdigest()[:12]
-
-
-def _compress(body: bytes, encoding: str | None) -> bytes:
-    if encoding == "br":
-        return brotli.compress(body, quality=11)
-    if encoding == "gzip":
-        return gzip.compress(body, 9, mtime=0)
-    return body
+        digest.update(body + b"\0")
+    return digest.hexdigest()[:12], by_path
 
 
 def _accepted_encodings() -> frozenset[str]:
@@ -119,11 +154,32 @@ def _accepted_encodings() -> frozenset[str]:
     )
 
 
+def _tree_of(app: Flask) -> StaticTree:
+    folder = Path(app.static_folder or "static")
+    compressed = app.config.get("STATIC_COMPRESSED_FOLDER") or default_folder(folder)
+    return StaticTree(folder=folder, compressed_folder=Path(compressed))
+
+
+def precompress_static(app: Flask) -> None:
+    """Makes the missing compressed copies before the workers start (``fieldapp serve``, the
+    image's entrypoint). A folder this process may not write (the image's, made by the build)
+    is left as it is: what lacks a copy is then compressed by each worker on first request."""
+    tree = static_tree(app)
+    if tree.compressed_folder is None:
+        return
+    try:
+        outcome = precompress(tree.folder, tree.compressed_folder)
+    except OSError as exc:
+        app.logger.warning("static files not precompressed into %s: %s", tree.compressed_folder, exc)
+        return
+    app.logger.info("static files precompressed: %s made, %s kept", outcome.made, outcome.kept)
+
+
 def static_tree(app: Flask) -> StaticTree:
     """The tree of the app's static folder (which a test may point elsewhere at run time)."""
     tree: StaticTree = app.extensions["static_tree"]
     if app.static_folder is not None and tree.folder != Path(app.static_folder):
-        tree = app.extensions["static_tree"] = StaticTree(folder=Path(app.static_folder))
+        tree = app.extensions["static_tree"] = _tree_of(app)
     return tree
 
 
@@ -164,11 +220,40 @@ def serve_static(filename: str, digest: str | None = None) -> Response:
 
 def compress_public_response(response: Response) -> Response:
     """Compresses a generated answer that holds no secret (the service worker script) in the
-    encoding the client accepts: brotli at a fast quality, else gzip. Pages are left alone:
-    they carry a CSRF token and echo what the user typed, which compression would expose to a
-    BREACH-style attack."""
-    encoding = next((e for e in ENCODINGS if e in _accepted_encodings()), None)
+    encoding the client accepts: brotli at a fast quality, else gzip."""
     response.vary.add("Accept-Encoding")
+    return _compressed(response)
+
+
+# Fetch metadata of requests only the app's own pages, its service worker or the user (typed
+# address, bookmark, the installed app's icon) can make; never a request another site causes.
+FIRST_PARTY_FETCH_SITES = frozenset({"same-origin", "none"})
+
+
+def compressed_page(view: Callable[..., Any]) -> Callable[..., Response]:
+    """Compresses a field page for a first-party request only (BREACH). The page carries
+    secrets (the CSRF token, the user's data) and some text a request can influence (a flashed
+    message, a query echoed back); compressed together, an attacker who makes the victim's
+    browser fetch the page many times with chosen text and watches the sizes on the network
+    could read a secret byte by byte. Every such request is made from the attacker's site and
+    carries ``Sec-Fetch-Site: cross-site`` (or ``same-site``), so those, and browsers that send
+    no fetch metadata, get the page uncompressed; the phone's own navigations and its service
+    worker's precache (``same-origin``, ``none``) get it compressed."""
+
+    @wraps(view)
+    def compressing(*args: Any, **kwargs: Any) -> Response:
+        response = make_response(view(*args, **kwargs))
+        response.vary.add("Accept-Encoding")
+        response.vary.add("Sec-Fetch-Site")
+        if request.headers.get("Sec-Fetch-Site") not in FIRST_PARTY_FETCH_SITES:
+            return response
+        return _compressed(response)
+
+    return compressing
+
+
+def _compressed(response: Response) -> Response:
+    encoding = next((e for e in ENCODINGS if e in _accepted_encodings()), None)
     if encoding is None or response.direct_passthrough or "Content-Encoding" in response.headers:
         return response
     body = response.get_data()
@@ -205,7 +290,7 @@ def init_app(app: Flask) -> None:
     arguments) once `_add_digest` supplies the digest."""
     if app.static_folder is None:
         return
-    app.extensions["static_tree"] = StaticTree(folder=Path(app.static_folder))
+    app.extensions["static_tree"] = _tree_of(app)
     app.url_map.converters["digest"] = DigestConverter
     app.view_functions["static"] = serve_static
     app.add_url_rule(f"{app.static_url_path}/<digest:digest>/<path:filename>", endpoint="static",

@@ -100,12 +100,16 @@ def test_templates_and_static_reach_the_image_next_to_the_package():
     assert "/app" in of("WORKDIR")
     assert ". /app" in of("COPY")
     assert any("pip install" in run and "-e ." in run for run in of("RUN"))
+    # The static JS/CSS are compressed once, by the build (docs/deploy.md, "Static files"); a
+    # local build/ folder is not copied in, so the image's copies match its own files.
+    assert any("python -m fieldapp.web.precompress /app/static /app/build/static-compressed" in run
+               for run in of("RUN"))
     ignored = [p.strip() for p in (REPO / ".dockerignore").read_text().splitlines()
                if p.strip() and not p.startswith("#")]
     for needed in ("fieldapp", "templates", "static", "sync", "docker", "pyproject.toml",
                    "fieldapp/migrations/versions", "docker/entrypoint.py"):
         assert not any(fnmatch(needed, pattern) for pattern in ignored), needed
-    for unwanted in (".venv", ".git", "instance", "media", "fieldapp.sqlite3"):
+    for unwanted in (".venv", ".git", "instance", "media", "fieldapp.sqlite3", "build"):
         assert any(fnmatch(unwanted, pattern) for pattern in ignored), unwanted
 
 

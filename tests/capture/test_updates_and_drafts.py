@@ -3,7 +3,6 @@ draft survives the browser being closed in the middle of the form (saved field b
 
 from __future__ import annotations
 
-import re
 import shutil
 from datetime import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from tests.capture.flows import (
     wait_for_saved_answer,
 )
 from tests.live import wait_for_async
+from tests.static_urls import service_worker_shell
 
 pytestmark = pytest.mark.browser
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -50,7 +50,7 @@ def work(factory):
 
 def _version(page, server) -> str:
     body = page.request.get(server.url + "/sw.js").text()
-    return re.search(r'const VERSION = "([0-9a-f]+)"', body).group(1)
+    return str(service_worker_shell(body)["version"])
 
 
 def test_a_new_shell_takes_over_on_the_next_load_and_the_outbox_is_untouched(

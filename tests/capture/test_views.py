@@ -14,7 +14,7 @@ from PIL import Image
 
 from fieldapp.capture.icons import draw_icon
 from fieldapp.capture.shell import current_shell
-from tests.static_urls import unversioned, versioned
+from tests.static_urls import service_worker_shell, unversioned, versioned
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 
@@ -79,9 +79,10 @@ def test_service_worker_is_served_at_the_root_never_cached_and_precaches_the_she
     assert response.headers["Service-Worker-Allowed"] == "/"
     assert response.headers["Cache-Control"] == "no-cache"
     body = response.get_data(as_text=True)
-    served = json.loads(re.search(r"const STATIC_URLS = (\[.*?\]);", body).group(1))
+    shell = service_worker_shell(body)
+    served = shell["static_urls"]
     urls = [unversioned(u) for u in served]
-    for required in ("/static/vendor/htmx-2.0.11/htmx.min.js", "/static/css/capture.css",
+    for required in ("/static/css/app.css", "/static/css/capture.css",
                      "/static/js/legal.js", "/static/js/sync-hash.js",
                      "/static/js/capture/sync.js", "/static/icons/icon-192.png"):
         assert required in urls
@@ -94,11 +95,18 @@ def test_service_worker_is_served_at_the_root_never_cached_and_precaches_the_she
     assert {icon["src"] for icon in client.get("/manifest.webmanifest").json["icons"]} <= set(served)
     modules = {p.name for p in (STATIC / "js" / "capture").glob("*.js")}
     assert modules <= {u.rsplit("/", 1)[1] for u in urls}
-    pages = json.loads(re.search(r"const PAGE_URLS = (\[.*?\]);", body).group(1))
-    assert pages == ["/captura/", "/captura/diligencia", "/captura/salir", "/campo/"]
-    assert '"/captura/sin-conexion"' in body
-    assert 'const PAGE_PREFIXES = ["/campo/", "/captura/"];' in body
-    assert "self.clients.claim()" in body and "self.skipWaiting()" in body
+    assert shell["page_urls"] == ["/captura/", "/captura/diligencia", "/captura/salir"]
+    # Only the online worklist loads htmx; offline, "Mis asignaciones" opens the phone's list.
+    assert not any("htmx" in u or u.endswith("/worklist.js") for u in urls)
+    assert shell["online_worklist_url"] == "/campo/"
+    assert shell["offline_url"] == "/captura/sin-conexion"
+    assert shell["page_prefixes"] == ["/campo/", "/captura/"]
+    # The worker itself is a static module under its versioned (immutable) URL.
+    worker = versioned(client.application, "js/service-worker.js")
+    assert f'import {{ start }} from "{worker}";' in body
+    code = client.get(worker).get_data(as_text=True)
+    assert "export function start(shell)" in code
+    assert "self.clients.claim()" in code and "self.skipWaiting()" in code
 
 
 def test_the_shell_version_changes_with_any_precached_file(app, tmp_path):

@@ -303,7 +303,8 @@ async function thumbs(picker, photos, editable) {
         if (media && media.data) img.src = URL.createObjectURL(new Blob([media.data], { type: p.type }));
         else img.hidden = true;
       },
-      size: `${p.width ? `${p.width}×${p.height} px, ` : ""}${formatBytes(p.bytes)}${media && media.data ? "" : " (ya en el servidor)"}`,
+      size: (p.width ? `${p.width}×${p.height} px, ` : "") + formatBytes(p.bytes)
+        + (media && media.data ? "" : " (ya en el servidor)"),
       remove: (button) => {
         button.hidden = !editable;
         button.addEventListener("click", async () => {

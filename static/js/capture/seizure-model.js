@@ -667,7 +667,7 @@ export function extensionSource(d, setting) {
     const goods = (source.payload.facts.seizure.items || []).length;
     text = `Del ${source.kind === "seizure" ? "embargo" : "ampliación"} capturado en este teléfono el `
       + `${formatDateTime(source.payload.facts.started_at || source.finalized_at, tz)}: `
-      + `${goods === 1 ? "1 bien" : `${goods} bienes`} por ${formatMoney(seizedBy(source, cats))}, interés fiscal `
+      + (goods === 1 ? "1 bien" : goods + " bienes") + ` por ${formatMoney(seizedBy(source, cats))}, interés fiscal `
       + `${formatMoney(cents(source.payload.facts.seizure.amount_secured) ?? 0n)}.`;
   } else if (last) {
     text = "Valor escrito a mano; el embargo capturado en este teléfono dice "
@@ -717,8 +717,8 @@ function costPerCharge(base, day, pack) {
 function chargesNote(charges, extension) {
   const before = charges - 1;
   if (extension) {
-    return `${charges} cobros de gastos: ${before === 1 ? "el de la diligencia anterior (requerimiento y embargo en una sola)"
-      : `${before} de las diligencias anteriores (requerimiento, embargo y ampliaciones)`} y el de esta ampliación (CFF 150, R-PAE-3).`;
+    return charges + " cobros de gastos: " + (before === 1 ? "el de la diligencia anterior (requerimiento y embargo en una sola)"
+      : before + " de las diligencias anteriores (requerimiento, embargo y ampliaciones)") + " y el de esta ampliación (CFF 150, R-PAE-3).";
   }
   return charges === 1
     ? "Un solo cobro de gastos: requerimiento y embargo en la misma diligencia (R-PAE-3)."
@@ -731,7 +731,7 @@ function chargesNote(charges, extension) {
  *   readOnly: boolean}} amounts
  */
 function coverageVerdict({ secured, short, anySeized, unvalued, readOnly }) {
-  const missingValues = unvalued ? ` ${unvalued === 1 ? "Un bien no tiene" : `${unvalued} bienes no tienen`} valor estimado.` : "";
+  const missingValues = unvalued ? " " + (unvalued === 1 ? "Un bien no tiene" : unvalued + " bienes no tienen") + " valor estimado." : "";
   if (!anySeized) {
     return readOnly ? "Sin bienes embargados." : `Embargue bienes por al menos ${formatMoney(secured)}.`;
   }
@@ -843,6 +843,6 @@ export function realEstateTerm(d, setting, now) {
   return {
     shown,
     text: `El deudor tiene ${REAL_ESTATE_TERM_DAYS} días hábiles para acreditar lo manifestado: `
-      + `vence el ${formatDateTime(`${due}T12:00:00Z`, "UTC", { dateStyle: "full" })} (R-PAE-5).`,
+      + "vence el " + formatDateTime(due + "T12:00:00Z", "UTC", { dateStyle: "full" }) + " (R-PAE-5).",
   };
 }

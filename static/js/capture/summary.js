@@ -5,7 +5,7 @@
 // once the office has received the record). The QR is drawn on the phone by qrcode-generator
 // (static/vendor/qrcode-generator-2.0.4, MIT), loaded only when a summary is opened.
 
-const QR_URL = new URL("../../vendor/qrcode-generator-2.0.4/qrcode.js", import.meta.url).href;
+const QR_URL = new URL("../../vendor/qrcode-generator-2.0.4/qrcode.min.js", import.meta.url).href;
 
 /** The verification link of a record, as the acta prints it in its QR. */
 export function verificationUrl(ctx, record) {
