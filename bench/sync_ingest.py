@@ -112,6 +112,8 @@ class Batch:
     body: bytes  # as sent (gzip)
     plain_bytes: int  # the JSON the phone held
     files: list[tuple[str, str, bytes]]  # (sha256, content type, bytes) the records name
+    records: int
+    warmup: bool = False  # sent before the clock starts, left out of every figure
 
 
 @dataclass
@@ -220,13 +222,15 @@ def phone_json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def prepare(phones: list[Phone], records_each: int, salt: str = "") -> None:
+def prepare(phones: list[Phone], records_each: int, salt: str = "", warmup: bool = False) -> None:
+    """Each phone's records in batches of PHONE_BATCH; with ``warmup``, one record more first,
+    in a batch of its own, to be synced before the clock starts."""
     bases = base_photos(12)
     rng = random.Random(salt + "17")
     for p, phone in enumerate(phones):
         previous = None
         pending: list[dict[str, Any]] = []
-        for r in range(records_each):
+        for r in range(records_each + warmup):
             facade = unique_jpeg(bases[(p + r) % len(bases)], f"{salt}{p}-{r}-facade")
             evidence = unique_jpeg(bases[(p + r + 5) % len(bases)], f"{salt}{p}-{r}-evidence")
             files = [(hashlib.sha256(d).hexdigest(), t, d) for d, t in
@@ -237,11 +241,13 @@ def prepare(phones: list[Phone], records_each: int, salt: str = "") -> None:
             phone.records[rec["id"]] = rec["content_hash"]
             phone.files.update({sha: data for sha, _, data in files})
             pending.append(rec)
-            if len(pending) == PHONE_BATCH or r == records_each - 1:
+            first = warmup and r == 0
+            if first or len(pending) == PHONE_BATCH or r == records_each + warmup - 1:
                 plain = phone_json({"device_time": format_timestamp(datetime.now(UTC)), "records": pending})
                 batch_files = [(m["sha256"], m["type"], phone.files[m["sha256"]])
                                for rec_ in pending for m in rec_["media"]]
-                phone.batches.append(Batch(gzip.compress(plain, PHONE_GZIP_LEVEL), len(plain), batch_files))
+                phone.batches.append(Batch(gzip.compress(plain, PHONE_GZIP_LEVEL), len(plain),
+                                           batch_files, len(pending), first))
                 pending = []
 
 
@@ -440,44 +446,70 @@ class CpuSnapshot:
 
 # The phones -------------------------------------------------------------------------------------
 
-def sync_phone(port: int, phone: Phone, tally: Tally) -> None:
-    """What sync.js does for a day's records: push a batch, then PUT each file it names."""
+def sync_phone(port: int, phone: Phone, tally: Tally, ready: threading.Barrier,
+               go: threading.Barrier) -> None:
+    """What sync.js does for a day's records: push a batch, then PUT each file it names.
+    First, untimed, what a phone did before that day: the pull after its enrollment and the
+    sync of a record of its own (a server that has been running: each worker's caches warm)."""
     conn = CountingConnection("127.0.0.1", port, timeout=300)
     auth = {"Authorization": f"Bearer {phone.token}", "Accept": "application/json"}
+    status, answer, _ = request(conn, "GET", f"{API}/pull", b"", {**auth, "Accept-Encoding": "gzip"})
+    if status != 200:
+        tally.errors.append(f"pull {status}: {answer[:300]!r}")
+    warm = Tally()
     for batch in phone.batches:
-        headers = {**auth, "Content-Type": "application/json", "Content-Encoding": "gzip"}
-        started = time.perf_counter()
-        status, answer, wire = request(conn, "POST", f"{API}/push", batch.body, headers)
-        elapsed = time.perf_counter() - started
-        results = json.loads(answer)["results"] if status == 200 else []
-        with tally.lock:
-            tally.wire += wire
-            tally.push_times.append(elapsed)
-            tally.accepted += sum(r["status"] == "accepted" for r in results)
-            if status != 200 or any(r["status"] != "accepted" for r in results):
-                tally.errors.append(f"push {status}: {answer[:300]!r}")
-        for sha, kind, data in batch.files:
-            started = time.perf_counter()
-            status, answer, wire = request(conn, "PUT", f"{API}/media/{sha}", data,
-                                           {**auth, "Content-Type": kind})
-            elapsed = time.perf_counter() - started
-            with tally.lock:
-                tally.wire += wire
-                tally.put_times.append(elapsed)
-                tally.stored_files += status == 201
-                if status != 201:
-                    tally.errors.append(f"media {status}: {answer[:300]!r}")
+        if not batch.warmup:
+            continue
+        sync_batch(conn, auth, batch, warm)
+    tally.errors += warm.errors
+    ready.wait(timeout=900)
+    go.wait(timeout=900)
+    for batch in phone.batches:
+        if not batch.warmup:
+            sync_batch(conn, auth, batch, tally)
     conn.close()
 
 
-def run_phones(port: int, phones: list[Phone], tally: Tally) -> float:
-    threads = [threading.Thread(target=sync_phone, args=(port, p, tally)) for p in phones]
+def sync_batch(conn: CountingConnection, auth: dict[str, str], batch: Batch, tally: Tally) -> None:
+    headers = {**auth, "Content-Type": "application/json", "Content-Encoding": "gzip"}
     started = time.perf_counter()
+    status, answer, wire = request(conn, "POST", f"{API}/push", batch.body, headers)
+    elapsed = time.perf_counter() - started
+    results = json.loads(answer)["results"] if status == 200 else []
+    with tally.lock:
+        tally.wire += wire
+        tally.push_times.append(elapsed)
+        tally.accepted += sum(r["status"] == "accepted" for r in results)
+        if status != 200 or any(r["status"] != "accepted" for r in results):
+            tally.errors.append(f"push {status}: {answer[:300]!r}")
+    for sha, kind, data in batch.files:
+        started = time.perf_counter()
+        status, answer, wire = request(conn, "PUT", f"{API}/media/{sha}", data,
+                                       {**auth, "Content-Type": kind})
+        elapsed = time.perf_counter() - started
+        with tally.lock:
+            tally.wire += wire
+            tally.put_times.append(elapsed)
+            tally.stored_files += status == 201
+            if status != 201:
+                tally.errors.append(f"media {status}: {answer[:300]!r}")
+
+
+def run_phones(port: int, phones: list[Phone], tally: Tally,
+               at_start: Any) -> tuple[float, Any]:
+    """The phones' syncs, timed from when every phone has warmed up; ``at_start()`` runs just
+    before the clock starts and its value is returned."""
+    ready, go = threading.Barrier(len(phones) + 1), threading.Barrier(len(phones) + 1)
+    threads = [threading.Thread(target=sync_phone, args=(port, p, tally, ready, go)) for p in phones]
     for t in threads:
         t.start()
+    ready.wait(timeout=900)
+    snapshot = at_start()
+    started = time.perf_counter()
+    go.wait(timeout=900)
     for t in threads:
         t.join()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, snapshot
 
 
 def profile_in_process(url: str, media_root: str, phones: list[Phone], top: int) -> None:
@@ -526,11 +558,12 @@ def uptime() -> str:
 def report(args: argparse.Namespace, preload: int, phones: list[Phone], tally: Tally,
            seconds: float, cpu: tuple[float, float], load: tuple[str, str],
            problems: list[str]) -> None:
-    submissions = sum(len(ph.records) for ph in phones)
-    files = [d for ph in phones for d in ph.files.values()]
+    timed = [b for ph in phones for b in ph.batches if not b.warmup]
+    submissions = sum(b.records for b in timed)
+    files = [data for b in timed for _, _, data in b.files]
     photos = [d for d in files if d[:2] == b"\xff\xd8"]
-    payload = sum(b.plain_bytes for ph in phones for b in ph.batches) + sum(len(d) for d in files)
-    gzipped = all(b.body[:2] == b"\x1f\x8b" for ph in phones for b in ph.batches)
+    payload = sum(b.plain_bytes for b in timed) + sum(len(d) for d in files)
+    gzipped = all(b.body[:2] == b"\x1f\x8b" for b in timed)
     app_cpu, db_cpu = cpu
     print()
     print(f"{args.phones} phones × {args.records} records, pushes of {PHONE_BATCH} "
@@ -550,7 +583,8 @@ def report(args: argparse.Namespace, preload: int, phones: list[Phone], tally: T
           f"= {(app_cpu + db_cpu) / submissions:.4f}   (goal ≤ {GOALS['cpu_per_submission']})")
     print(f"uptime before: {load[0]}")
     print(f"uptime after:  {load[1]}   ({os.cpu_count()} cores)")
-    print(f"read back: {submissions} records and {len(files)} files "
+    stored = sum(len(ph.records) for ph in phones), sum(len(ph.files) for ph in phones)
+    print(f"read back: {stored[0]} records and {stored[1]} files (the warm-up's included) "
           + ("all as sent" if not problems else f"— {len(problems)} PROBLEMS"))
     for line in (problems + tally.errors)[:8]:
         print("  ", line)
@@ -569,13 +603,12 @@ def run_round(args: argparse.Namespace, admin: Any, preload: int) -> bool:
         print(f"seeding {args.phones} phones on {name} …", flush=True)
         phones = seed(url, args.phones, 20, media_root, preload)
         print("making records, photos and signatures …", flush=True)
-        prepare(phones, args.records)
+        prepare(phones, args.records, warmup=True)
         print(f"starting fieldapp serve ({args.workers} workers × {args.threads} threads) …", flush=True)
         server, port = start_server(url, media_root, args.workers, args.threads)
         tally = Tally()
-        before_load = uptime()
-        before = CpuSnapshot.take(server.pid, admin, name)
-        seconds = run_phones(port, phones, tally)
+        seconds, (before_load, before) = run_phones(
+            port, phones, tally, lambda: (uptime(), CpuSnapshot.take(server.pid, admin, name)))
         cpu = CpuSnapshot.take(server.pid, admin, name).since(before)
         after_load = uptime()
         server.send_signal(signal.SIGTERM)
