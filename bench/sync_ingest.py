@@ -3,17 +3,24 @@ phone's batches of 20, each with its photos and signature — over real HTTP to 
 `fieldapp serve` runs it (gunicorn) on a fresh PostgreSQL database, then every stored record and
 file is read back and checked against what was sent.
 
-    python bench/sync_ingest.py                      # an empty store
-    python bench/sync_ingest.py --preload 1000000    # after 1,000,000 diligences of other offices
-    python bench/sync_ingest.py --profile            # also cProfile of each worker (server side)
+    python bench/sync_ingest.py              # an empty store, then one of 1,000,000 diligences
+    python bench/sync_ingest.py --quick      # the empty store only
+    python bench/sync_ingest.py --profile    # also a cProfile of the server side, in process
 
 What each phone sends, as static/js/capture/sync.js does: `POST /push` with up to 20 records
 (JSON.stringify: compact UTF-8 JSON, gzip-compressed by CompressionStream, `Content-Encoding:
 gzip`), then `PUT /media/<sha256>` of each file those records name, one after the other. Each
-record is a clean citatorio (tests/sync/helpers.py) listing a façade photo, an evidence photo
-(JPEG, 1600 px long edge — the default office setting — quality 0.7, about 250 KB, each one
-different) and a signature (PNG of a pad's strokes); each record chains to the phone's
-previous one. A submission is a record with all its files stored.
+record is a clean citatorio (tests/sync/helpers.py) shaped as static/js/capture/records.js
+builds it (facts with their media list, warning reasons, the digest of the legal pack the
+phone pulled) listing a façade photo, an evidence photo (JPEG, 1600 px long edge — the default
+office setting — quality 0.7, about 250 KB, each one different) and a signature (PNG of a
+pad's strokes); each record chains to the phone's previous one. A submission is a record with
+all its files stored.
+
+Two rounds, each on its own fresh database: an empty store, then a store preloaded with
+1,000,000 diligences of three other offices (bench/review_list.py's one INSERT … SELECT) with
+their media manifests, file rows and change-feed marks (bulk SQL too), so every index the
+ingest touches is the size of a busy year. `--quick` runs the first round only.
 
 Printed: submissions/s and photos/s (wall time from the first request to the last answer),
 p50/p95 of a push and of a file PUT, bytes on the wire ÷ payload (every byte of every request
@@ -23,8 +30,8 @@ and of the PostgreSQL backends connected to the benchmark's database, read from 
 read-back: every record's row, its stored content's hash, completeness, and every file's bytes
 on disk hashed again.
 
-The machine is shared: the load average before the run is printed; figures taken while other
-work runs are lower and noisier than on a quiet machine.
+The machine is shared: `uptime` before and after each round is printed; figures taken while
+other work runs are lower and noisier than on a quiet machine.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ import json
 import os
 import pstats
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -68,8 +76,10 @@ from fieldapp.devices.services import enroll_device  # noqa: E402
 from fieldapp.diligences.models import Diligence  # noqa: E402
 from fieldapp.diligences.records import content_hash, format_timestamp  # noqa: E402
 from fieldapp.extensions import db  # noqa: E402
+from fieldapp.legal.services import field_pack_for  # noqa: E402
 from fieldapp.media.models import MediaBlob  # noqa: E402
 from fieldapp.offices.models import Office  # noqa: E402
+from fieldapp.offices.services import office_today  # noqa: E402
 from fieldapp.portfolio.models import Address, Credit, Debtor, Document  # noqa: E402
 from tests.sync.helpers import CITATORIO_FACTS  # noqa: E402
 
@@ -102,12 +112,15 @@ class Batch:
     body: bytes  # as sent (gzip)
     plain_bytes: int  # the JSON the phone held
     files: list[tuple[str, str, bytes]]  # (sha256, content type, bytes) the records name
+    records: int
+    warmup: bool = False  # sent before the clock starts, left out of every figure
 
 
 @dataclass
 class Phone:
     token: str
     assignments: list[int]
+    pack_digest: str | None = None  # of the legal pack the phone pulled (records name it)
     batches: list[Batch] = field(default_factory=list)
     records: dict[str, str] = field(default_factory=dict)  # id → content_hash
     files: dict[str, bytes] = field(default_factory=dict)  # sha256 → bytes
@@ -185,17 +198,20 @@ def signature(rng: random.Random) -> bytes:
     return buffer.getvalue()
 
 
-def record(assignment_id: int, previous: str | None,
-           files: list[tuple[str, str, bytes]]) -> dict[str, Any]:
+def record(assignment_id: int, previous: str | None, files: list[tuple[str, str, bytes]],
+           pack_digest: str | None) -> dict[str, Any]:
+    """A record as recordPayload and sealRecord (static/js/capture/records.js) make it."""
+    media = [{"sha256": sha, "bytes": len(data), "type": kind, "role": role}
+             for (sha, kind, data), role in zip(files, ROLES, strict=True)]
     body = {
         "id": str(uuid.uuid4()), "kind": "citatorio", "assignment_id": assignment_id,
         "captured_at": "2026-03-10T18:41:07.250Z",
         "gps": {"latitude": 20.6767 + random.random() / 1000, "longitude": -103.3475,
                 "accuracy_m": 8.0, "fix_at": "2026-03-10T17:56:02.000Z"},
-        "facts": CITATORIO_FACTS,
-        "media": [{"sha256": sha, "bytes": len(data), "type": kind, "role": role}
-                  for (sha, kind, data), role in zip(files, ROLES, strict=True)],
+        "facts": {**CITATORIO_FACTS, "media": [{"role": m["role"], "id": m["sha256"]} for m in media]},
+        "media": media,
         "previous_hash": previous, "replaces": None,
+        "warning_reasons": {}, "legal_pack_digest": pack_digest,
     }
     body["content_hash"] = content_hash(body)
     return body
@@ -206,27 +222,32 @@ def phone_json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def prepare(phones: list[Phone], records_each: int, salt: str = "") -> None:
+def prepare(phones: list[Phone], records_each: int, salt: str = "", warmup: bool = False) -> None:
+    """Each phone's records in batches of PHONE_BATCH; with ``warmup``, one record more first,
+    in a batch of its own, to be synced before the clock starts."""
     bases = base_photos(12)
     rng = random.Random(salt + "17")
     for p, phone in enumerate(phones):
         previous = None
         pending: list[dict[str, Any]] = []
-        for r in range(records_each):
+        for r in range(records_each + warmup):
             facade = unique_jpeg(bases[(p + r) % len(bases)], f"{salt}{p}-{r}-facade")
             evidence = unique_jpeg(bases[(p + r + 5) % len(bases)], f"{salt}{p}-{r}-evidence")
             files = [(hashlib.sha256(d).hexdigest(), t, d) for d, t in
                      ((facade, "image/jpeg"), (evidence, "image/jpeg"), (signature(rng), "image/png"))]
-            rec = record(phone.assignments[r % len(phone.assignments)], previous, files)
+            rec = record(phone.assignments[r % len(phone.assignments)], previous, files,
+                         phone.pack_digest)
             previous = rec["content_hash"]
             phone.records[rec["id"]] = rec["content_hash"]
             phone.files.update({sha: data for sha, _, data in files})
             pending.append(rec)
-            if len(pending) == PHONE_BATCH or r == records_each - 1:
+            first = warmup and r == 0
+            if first or len(pending) == PHONE_BATCH or r == records_each + warmup - 1:
                 plain = phone_json({"device_time": format_timestamp(datetime.now(UTC)), "records": pending})
                 batch_files = [(m["sha256"], m["type"], phone.files[m["sha256"]])
                                for rec_ in pending for m in rec_["media"]]
-                phone.batches.append(Batch(gzip.compress(plain, PHONE_GZIP_LEVEL), len(plain), batch_files))
+                phone.batches.append(Batch(gzip.compress(plain, PHONE_GZIP_LEVEL), len(plain),
+                                           batch_files, len(pending), first))
                 pending = []
 
 
@@ -238,15 +259,12 @@ def seed(url: str, phones: int, assignments_each: int, media_root: str, preload:
     with app.app_context():
         upgrade()
         if preload:
-            sys.path.insert(0, str(ROOT / "bench"))
-            import review_list  # the review bench's million diligences, in three other offices
-
-            print(f"preloading {preload:,} diligences …", flush=True)
-            seconds = review_list.build(preload)
-            print(f"  {seconds:.0f} s", flush=True)
+            print(f"preloading {preload:,} diligences with their files and feed marks …", flush=True)
+            print(f"  {preload_store(preload):.0f} s", flush=True)
         office = Office(code="BENCH", name="Subdelegación de prueba", state="Jalisco")
         db.session.add(office)
         db.session.flush()
+        digest = field_pack_for(office, office_today(office)).get("digest")  # what a pull gives
         template = User(username="x", full_name="x", role="notifier", office=office)
         template.set_password("clave-segura-1")
         out = []
@@ -275,11 +293,44 @@ def seed(url: str, phones: int, assignments_each: int, media_root: str, preload:
                 db.session.flush()
                 ids.append(assignment.id)
             token = enroll_device(user, f"Teléfono {p}", via="password").token
-            out.append(Phone(token=token, assignments=ids))
+            out.append(Phone(token=token, assignments=ids, pack_digest=digest))
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
     return out
+
+
+# What the review bench's generator leaves out and the ingest touches: each diligence's media
+# manifest (façade and signature), the files' rows, and the change-feed marks of its user.
+PRELOAD_FILES = (
+    """INSERT INTO diligence_media (diligence_id, position, sha256, bytes, content_type, role)
+       SELECT d.id, f.position, encode(sha256(convert_to(f.role || d.id, 'UTF8')), 'hex'),
+              f.bytes, f.content_type, f.role
+       FROM diligences d CROSS JOIN (VALUES (0, 'facade', 'image/jpeg', 270000),
+                                            (1, 'signature', 'image/png', 5000))
+            AS f(position, role, content_type, bytes)""",
+    """INSERT INTO media_blobs (sha256, content_type, bytes, width, height, stored_at)
+       SELECT sha256, content_type, bytes, CASE role WHEN 'facade' THEN 1600 ELSE 600 END,
+              CASE role WHEN 'facade' THEN 1200 ELSE 200 END, now()
+       FROM diligence_media ON CONFLICT DO NOTHING""",
+    """INSERT INTO feed_marks (entity, entity_id, user_id, seq)
+       SELECT 'diligence', id, user_id, 1 FROM diligences ON CONFLICT DO NOTHING""",
+)
+
+
+def preload_store(rows: int) -> float:
+    """``rows`` diligences of other offices, as bulk SQL (in the current app context)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import review_list  # the review bench's million diligences, in three other offices
+
+    started = time.perf_counter()
+    review_list.build(rows)
+    for statement in PRELOAD_FILES:
+        db.session.execute(text(statement))
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    return time.perf_counter() - started
 
 
 def read_back(url: str, media_root: str, phones: list[Phone]) -> list[str]:
@@ -395,44 +446,70 @@ class CpuSnapshot:
 
 # The phones -------------------------------------------------------------------------------------
 
-def sync_phone(port: int, phone: Phone, tally: Tally) -> None:
-    """What sync.js does for a day's records: push a batch, then PUT each file it names."""
+def sync_phone(port: int, phone: Phone, tally: Tally, ready: threading.Barrier,
+               go: threading.Barrier) -> None:
+    """What sync.js does for a day's records: push a batch, then PUT each file it names.
+    First, untimed, what a phone did before that day: the pull after its enrollment and the
+    sync of a record of its own (a server that has been running: each worker's caches warm)."""
     conn = CountingConnection("127.0.0.1", port, timeout=300)
     auth = {"Authorization": f"Bearer {phone.token}", "Accept": "application/json"}
+    status, answer, _ = request(conn, "GET", f"{API}/pull", b"", {**auth, "Accept-Encoding": "gzip"})
+    if status != 200:
+        tally.errors.append(f"pull {status}: {answer[:300]!r}")
+    warm = Tally()
     for batch in phone.batches:
-        headers = {**auth, "Content-Type": "application/json", "Content-Encoding": "gzip"}
-        started = time.perf_counter()
-        status, answer, wire = request(conn, "POST", f"{API}/push", batch.body, headers)
-        elapsed = time.perf_counter() - started
-        results = json.loads(answer)["results"] if status == 200 else []
-        with tally.lock:
-            tally.wire += wire
-            tally.push_times.append(elapsed)
-            tally.accepted += sum(r["status"] == "accepted" for r in results)
-            if status != 200 or any(r["status"] != "accepted" for r in results):
-                tally.errors.append(f"push {status}: {answer[:300]!r}")
-        for sha, kind, data in batch.files:
-            started = time.perf_counter()
-            status, answer, wire = request(conn, "PUT", f"{API}/media/{sha}", data,
-                                           {**auth, "Content-Type": kind})
-            elapsed = time.perf_counter() - started
-            with tally.lock:
-                tally.wire += wire
-                tally.put_times.append(elapsed)
-                tally.stored_files += status == 201
-                if status != 201:
-                    tally.errors.append(f"media {status}: {answer[:300]!r}")
+        if not batch.warmup:
+            continue
+        sync_batch(conn, auth, batch, warm)
+    tally.errors += warm.errors
+    ready.wait(timeout=900)
+    go.wait(timeout=900)
+    for batch in phone.batches:
+        if not batch.warmup:
+            sync_batch(conn, auth, batch, tally)
     conn.close()
 
 
-def run_phones(port: int, phones: list[Phone], tally: Tally) -> float:
-    threads = [threading.Thread(target=sync_phone, args=(port, p, tally)) for p in phones]
+def sync_batch(conn: CountingConnection, auth: dict[str, str], batch: Batch, tally: Tally) -> None:
+    headers = {**auth, "Content-Type": "application/json", "Content-Encoding": "gzip"}
     started = time.perf_counter()
+    status, answer, wire = request(conn, "POST", f"{API}/push", batch.body, headers)
+    elapsed = time.perf_counter() - started
+    results = json.loads(answer)["results"] if status == 200 else []
+    with tally.lock:
+        tally.wire += wire
+        tally.push_times.append(elapsed)
+        tally.accepted += sum(r["status"] == "accepted" for r in results)
+        if status != 200 or any(r["status"] != "accepted" for r in results):
+            tally.errors.append(f"push {status}: {answer[:300]!r}")
+    for sha, kind, data in batch.files:
+        started = time.perf_counter()
+        status, answer, wire = request(conn, "PUT", f"{API}/media/{sha}", data,
+                                       {**auth, "Content-Type": kind})
+        elapsed = time.perf_counter() - started
+        with tally.lock:
+            tally.wire += wire
+            tally.put_times.append(elapsed)
+            tally.stored_files += status == 201
+            if status != 201:
+                tally.errors.append(f"media {status}: {answer[:300]!r}")
+
+
+def run_phones(port: int, phones: list[Phone], tally: Tally,
+               at_start: Any) -> tuple[float, Any]:
+    """The phones' syncs, timed from when every phone has warmed up; ``at_start()`` runs just
+    before the clock starts and its value is returned."""
+    ready, go = threading.Barrier(len(phones) + 1), threading.Barrier(len(phones) + 1)
+    threads = [threading.Thread(target=sync_phone, args=(port, p, tally, ready, go)) for p in phones]
     for t in threads:
         t.start()
+    ready.wait(timeout=900)
+    snapshot = at_start()
+    started = time.perf_counter()
+    go.wait(timeout=900)
     for t in threads:
         t.join()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, snapshot
 
 
 def profile_in_process(url: str, media_root: str, phones: list[Phone], top: int) -> None:
@@ -474,18 +551,26 @@ def p(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1]
 
 
-def report(args: argparse.Namespace, phones: list[Phone], tally: Tally, seconds: float,
-           cpu: tuple[float, float], load: float, problems: list[str]) -> None:
-    submissions = sum(len(ph.records) for ph in phones)
-    files = [d for ph in phones for d in ph.files.values()]
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+
+
+def report(args: argparse.Namespace, preload: int, phones: list[Phone], tally: Tally,
+           seconds: float, cpu: tuple[float, float], load: tuple[str, str],
+           problems: list[str]) -> None:
+    timed = [b for ph in phones for b in ph.batches if not b.warmup]
+    submissions = sum(b.records for b in timed)
+    files = [data for b in timed for _, _, data in b.files]
     photos = [d for d in files if d[:2] == b"\xff\xd8"]
-    payload = sum(b.plain_bytes for ph in phones for b in ph.batches) + sum(len(d) for d in files)
+    payload = sum(b.plain_bytes for b in timed) + sum(len(d) for d in files)
+    gzipped = all(b.body[:2] == b"\x1f\x8b" for b in timed)
     app_cpu, db_cpu = cpu
     print()
-    print(f"{args.phones} phones × {args.records} records, pushes of {PHONE_BATCH} (gzip), "
-          f"{len(photos)} JPEG ({statistics.mean(len(d) for d in photos) / 1024:.0f} KB mean) "
-          f"and {len(files) - len(photos)} PNG signatures; fieldapp serve {args.workers}×{args.threads}; "
-          f"PostgreSQL with {args.preload:,} diligences before")
+    print(f"{args.phones} phones × {args.records} records, pushes of {PHONE_BATCH} "
+          f"({'gzip' if gzipped else 'plain JSON'}), {len(photos)} JPEG "
+          f"({statistics.mean(len(d) for d in photos) / 1024:.0f} KB mean) and "
+          f"{len(files) - len(photos)} PNG signatures; fieldapp serve {args.workers}×{args.threads}; "
+          f"PostgreSQL with {preload:,} diligences before")
     print(f"submissions/s      {submissions / seconds:8.1f}   (goal ≥ {GOALS['submissions_per_s']:.0f}; "
           f"{tally.accepted} records accepted, {tally.stored_files} files stored in {seconds:.1f} s)")
     print(f"photos/s           {len(photos) / seconds:8.1f}")
@@ -496,11 +581,53 @@ def report(args: argparse.Namespace, phones: list[Phone], tally: Tally, seconds:
     print(f"wire ÷ payload     {tally.wire / payload:8.3f}   ({tally.wire:,} / {payload:,} bytes)")
     print(f"CPU s/submission   app {app_cpu / submissions:.4f} + PostgreSQL {db_cpu / submissions:.4f} "
           f"= {(app_cpu + db_cpu) / submissions:.4f}   (goal ≤ {GOALS['cpu_per_submission']})")
-    print(f"load average before the run: {load:.2f} ({os.cpu_count()} cores)")
-    print(f"read back: {submissions} records and {len(files)} files "
+    print(f"uptime before: {load[0]}")
+    print(f"uptime after:  {load[1]}   ({os.cpu_count()} cores)")
+    stored = sum(len(ph.records) for ph in phones), sum(len(ph.files) for ph in phones)
+    print(f"read back: {stored[0]} records and {stored[1]} files (the warm-up's included) "
           + ("all as sent" if not problems else f"— {len(problems)} PROBLEMS"))
     for line in (problems + tally.errors)[:8]:
         print("  ", line)
+
+
+def run_round(args: argparse.Namespace, admin: Any, preload: int) -> bool:
+    """One fresh database (preloaded or not), the phones' day of work, the read-back and the
+    report; True when everything was accepted and read back as sent."""
+    name = f"bench_sync_{os.getpid()}_{preload}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = f"{args.pg_url}/{name}"
+    media_root = str(Path(tempfile.mkdtemp(prefix="sync-bench-")) / "media")
+    server = None
+    try:
+        print(f"seeding {args.phones} phones on {name} …", flush=True)
+        phones = seed(url, args.phones, 20, media_root, preload)
+        print("making records, photos and signatures …", flush=True)
+        prepare(phones, args.records, warmup=True)
+        print(f"starting fieldapp serve ({args.workers} workers × {args.threads} threads) …", flush=True)
+        server, port = start_server(url, media_root, args.workers, args.threads)
+        tally = Tally()
+        seconds, (before_load, before) = run_phones(
+            port, phones, tally, lambda: (uptime(), CpuSnapshot.take(server.pid, admin, name)))
+        cpu = CpuSnapshot.take(server.pid, admin, name).since(before)
+        after_load = uptime()
+        server.send_signal(signal.SIGTERM)
+        server.wait(60)
+        server = None
+        problems = read_back(url, media_root, phones)
+        report(args, preload, phones, tally, seconds, cpu, (before_load, after_load), problems)
+        if args.profile:
+            fresh = [Phone(ph.token, ph.assignments, ph.pack_digest) for ph in phones[:3]]
+            prepare(fresh, PHONE_BATCH, salt="profile-")
+            profile_in_process(url, media_root, fresh, 30)
+        return not problems and not tally.errors
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            server.wait(60)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        shutil.rmtree(Path(media_root).parent, ignore_errors=True)
 
 
 def main() -> int:
@@ -510,48 +637,20 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=40, help="records per phone")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (as fieldapp serve)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (as fieldapp serve)")
-    parser.add_argument("--preload", type=int, default=0, help="diligences stored before the run")
+    parser.add_argument("--preload", type=int, default=1_000_000,
+                        help="diligences stored before the second round")
+    parser.add_argument("--quick", action="store_true", help="the empty store only (no preload)")
     parser.add_argument("--profile", action="store_true", help="then cProfile the server side in process")
     parser.add_argument("--pg-url", default=os.environ.get("FIELDAPP_TEST_PG_URL",
                                                            "postgresql://postgres@127.0.0.1:5432"))
     args = parser.parse_args()
-
-    name = f"bench_sync_{os.getpid()}"
     admin = create_engine(f"{args.pg_url}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = f"{args.pg_url}/{name}"
-    media_root = str(Path(tempfile.mkdtemp(prefix="sync-bench-")) / "media")
-    server = None
     try:
-        print(f"seeding {args.phones} phones on {name} …", flush=True)
-        phones = seed(url, args.phones, 20, media_root, args.preload)
-        print("making records, photos and signatures …", flush=True)
-        prepare(phones, args.records)
-        print(f"starting fieldapp serve ({args.workers} workers × {args.threads} threads) …", flush=True)
-        server, port = start_server(url, media_root, args.workers, args.threads)
-        tally = Tally()
-        load = os.getloadavg()[0]
-        before = CpuSnapshot.take(server.pid, admin, name)
-        seconds = run_phones(port, phones, tally)
-        cpu = CpuSnapshot.take(server.pid, admin, name).since(before)
-        server.send_signal(signal.SIGTERM)
-        server.wait(60)
-        server = None
-        problems = read_back(url, media_root, phones)
-        report(args, phones, tally, seconds, cpu, load, problems)
-        if args.profile:
-            fresh = [Phone(ph.token, ph.assignments) for ph in phones[:3]]
-            prepare(fresh, PHONE_BATCH, salt="profile-")
-            profile_in_process(url, media_root, fresh, 30)
+        rounds = [0] if args.quick or not args.preload else [0, args.preload]
+        results = [run_round(args, admin, preload) for preload in rounds]
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            server.wait(60)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-    return 1 if problems or tally.errors else 0
+    return 0 if all(results) else 1
 
 
 if __name__ == "__main__":

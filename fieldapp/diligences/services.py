@@ -466,38 +466,49 @@ def missing_media(diligence: Diligence) -> list[str]:
     return list(dict.fromkeys(s for s in shas if s not in have))
 
 
-# Built once: a phone's every file PUT runs both, and building them cost more CPU than running.
+# Built once and run as Core statements on the session's connection: a phone's every file PUT
+# runs both, and building them, then the ORM's execution around them, cost more CPU than the
+# database spent running them.
+_DILIGENCES = Diligence.__table__
+_MEDIA = DiligenceMedia.__table__
 _EXPECTED_MEDIA_TYPE = (
-    select(DiligenceMedia.content_type).join(Diligence)
-    .where(DiligenceMedia.sha256 == bindparam("sha256"), Diligence.user_id == bindparam("user_id"))
+    select(_MEDIA.c.content_type).join(_DILIGENCES, _DILIGENCES.c.id == _MEDIA.c.diligence_id)
+    .where(_MEDIA.c.sha256 == bindparam("sha256"), _DILIGENCES.c.user_id == bindparam("user_id"))
     .limit(1))
 _COMPLETED_BY_FILE = (
-    update(Diligence)
-    .where(Diligence.id.in_(select(DiligenceMedia.diligence_id)
-                            .where(DiligenceMedia.sha256 == bindparam("sha256"))),
-           Diligence.complete.is_(False),
-           ~select(DiligenceMedia.id)
-           .outerjoin(MediaBlob, MediaBlob.sha256 == DiligenceMedia.sha256)
-           .where(DiligenceMedia.diligence_id == Diligence.id, MediaBlob.sha256.is_(None))
+    update(_DILIGENCES)
+    .where(_DILIGENCES.c.id.in_(select(_MEDIA.c.diligence_id)
+                                .where(_MEDIA.c.sha256 == bindparam("sha256"))),
+           _DILIGENCES.c.complete.is_(False),
+           ~select(_MEDIA.c.id)
+           .outerjoin(MediaBlob.__table__, MediaBlob.__table__.c.sha256 == _MEDIA.c.sha256)
+           .where(_MEDIA.c.diligence_id == _DILIGENCES.c.id, MediaBlob.__table__.c.sha256.is_(None))
            .exists())
     .values(complete=True, completed_at=bindparam("at"))
-    .returning(Diligence.id, Diligence.user_id)
-    # Records of this session (the demo's) see the change too.
-    .execution_options(synchronize_session="fetch", feed_marked=True))  # touch_diligences below
+    .returning(_DILIGENCES.c.id, _DILIGENCES.c.user_id))
 
 
 def expected_media_type(sha256: str, user: User) -> str | None:
     """The type a record of ``user`` declared for this file; None if no record of theirs
     mentions it (files are accepted only for records already pushed)."""
-    return db.session.scalar(_EXPECTED_MEDIA_TYPE, {"sha256": sha256, "user_id": user.id})
+    db.session.flush()  # what this session added counts, as an ORM query would see it
+    return db.session.connection().execute(
+        _EXPECTED_MEDIA_TYPE, {"sha256": sha256, "user_id": user.id}).scalar()
 
 
 def media_arrived(sha256: str, at: datetime | None = None) -> list[str]:
     """Marks complete every record that was waiting only for this file (one UPDATE … RETURNING:
     the records' content is never loaded for it); returns their ids. Their phones learn it at
     the next pull (the change feed sees no ORM flush here, so it is told)."""
-    completed = db.session.execute(_COMPLETED_BY_FILE, {"sha256": sha256, "at": at or utcnow()}).all()
+    db.session.flush()
+    completed = db.session.connection().execute(
+        _COMPLETED_BY_FILE, {"sha256": sha256, "at": at or utcnow()}).all()
     touch_diligences(db.session, [(row.id, row.user_id) for row in completed])
+    # Records of this session (the demo's field work) show the change too.
+    for row in completed:
+        loaded = db.session.identity_map.get(db.session.identity_key(Diligence, row.id))
+        if loaded is not None:
+            db.session.expire(loaded, ["complete", "completed_at"])
     return [row.id for row in completed]
 
 

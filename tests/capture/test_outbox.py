@@ -172,3 +172,42 @@ def test_the_phone_sends_its_records_gzip_compressed_and_the_server_accepts_them
             assert db.session.get(Diligence, record["id"]).content_hash == record["content_hash"]
             sent_ids.add(record["id"])
     assert sent_ids == set(records)
+
+
+def test_a_browser_without_compression_stream_pushes_plain_json_and_the_server_accepts_it(
+        work, live_server, phone, tmp_path: Path):
+    office, (first, _) = work
+    phone.moment = business_moment(office, time(10, 0))
+    page = phone.open()
+    # A browser without CompressionStream (Safari before 16.4, Firefox before 113). Without
+    # Background Sync too, so only this page (where CompressionStream is gone) sends.
+    phone.context.clear_permissions()
+    phone.context.grant_permissions(["geolocation"])
+    phone.context.add_init_script("delete globalThis.CompressionStream;")
+    phone.login(page, "notificador1")
+    phone.enroll(page)
+    phone.context.set_offline(True)
+    record_id = _not_located(page, live_server, first, tmp_path, "Local vacío")
+    page.goto(live_server.url + "/captura/")
+    assert page.evaluate("typeof CompressionStream") == "undefined"
+    pushes = []
+
+    def watch(route):  # type: ignore[no-untyped-def]
+        answer = route.fetch()
+        pushes.append((route.request.headers.get("content-encoding"), route.request.post_data_buffer,
+                       answer.status, answer.json()))
+        route.fulfill(response=answer)
+
+    phone.context.route("**/api/sync/v1/push", watch)
+    phone.context.set_offline(False)
+    assert in_app(page, "sync", "return await m.syncUser(ctx.user.id, {force: true, queue: true});") == "done"
+    expect(page.locator(f"#records [data-record-id='{record_id}'] .record-state")).to_have_text(
+        "Completa en el servidor", timeout=30_000)
+
+    assert pushes
+    for encoding, body, status, answer in pushes:
+        assert encoding is None and json.loads(body)["records"]  # plain JSON, as sent before
+        assert status == 200 and {r["status"] for r in answer["results"]} <= {"accepted", "duplicate"}
+    db.session.remove()
+    stored = db.session.get(Diligence, record_id)
+    assert stored is not None and stored.complete
