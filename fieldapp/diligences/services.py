@@ -24,7 +24,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from fieldapp.assignments.models import Assignment
 from fieldapp.audit.services import record
 from fieldapp.auth.models import User
-from fieldapp.credits.estrados import open_case_for, personal_notification_recorded
+from fieldapp.credits.estrados import (
+    open_case_for,
+    personal_notification_recorded,
+    personal_notification_voided,
+)
 from fieldapp.credits.services import void_notifications_of
 from fieldapp.db_types import utcnow
 from fieldapp.devices.feed import touch_diligences
@@ -342,8 +346,9 @@ def _store(rec: RecordIn, facts: DiligenceFacts, context: BatchContext) -> Dilig
     if prior is not None:
         # After the correction's own effects: a corrected date replaces the old one without
         # the credit passing through "por notificar" on the way.
-        void_notifications_of(prior, actor=user,
-                              reason=f"sustituida por la corrección (versión {diligence.version})")
+        why = f"sustituida por la corrección (versión {diligence.version})"
+        void_notifications_of(prior, actor=user, reason=why)
+        personal_notification_voided(prior, actor=user, reason=why)
     return diligence
 
 
@@ -381,7 +386,7 @@ def _apply_effects(diligence: Diligence, facts: DiligenceFacts, assignment: Assi
         record_document_notification(document, day, actor=user, source=DIRECT_CREDIT_SOURCE,
                                      diligence_id=diligence.id)
         # A personal notification before the estrados date wins (docs/legal-rules.md, R-NOT-12).
-        personal_notification_recorded(document, day, actor=user)
+        personal_notification_recorded(document, day, actor=user, diligence_id=diligence.id)
     elif diligence.kind == "payment_demand" and (facts.payment is None
                                                  or facts.payment.outcome in (None, "not_paid")):
         _advance(document.credits, "demanded", user, diligence)
@@ -574,6 +579,9 @@ def decide(diligence: Diligence, action: str, *, actor: User, reason: str | None
     if action == "rejected":
         # A rejected acta notified nobody: the credits it dated are recomputed (issue 12).
         void_notifications_of(diligence, actor=actor, reason=f"diligencia rechazada: {reason}")
+        # A rejected personal notification never won over estrados: the cases it closed come
+        # back where they were (docs/legal-rules.md, R-NOT-12).
+        personal_notification_voided(diligence, actor=actor, reason=f"diligencia rechazada: {reason}")
     return event
 
 
