@@ -70,6 +70,7 @@ ASSIGNMENT_PROGRESS = {
     "payment_demand": "done",
     "seizure": "done",
     "seizure_extension": "done",
+    "localization": "done",
 }
 PROGRESS_RANK = {"pending": 0, "returned": 0, "in_progress": 1, "done": 2}
 # Credit status a diligence establishes (advance_credit_status keeps it forward only).
