@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from fieldapp.assignments.models import Assignment
 from fieldapp.audit.services import record
 from fieldapp.auth.models import User
+from fieldapp.credits.domicile import propose_from
 from fieldapp.credits.estrados import (
     open_case_for,
     personal_notification_recorded,
@@ -164,7 +165,8 @@ class BatchContext:
                 .options(joinedload(Assignment.document).selectinload(Document.credits)
                          .selectinload(Credit.status_changes),
                          # The address on file: the GPS rules measure the fix against it.
-                         joinedload(Assignment.document).joinedload(Document.address)))
+                         joinedload(Assignment.document).joinedload(Document.address),
+                         joinedload(Assignment.address)))
         } if assignment_ids else {}
         self.present = present(m.sha256 for r in records for m in r.media)
         self.chain = (ChainIndex.load(receipt.device, records)
@@ -246,7 +248,8 @@ def _facts_for_checks(rec: RecordIn, assignment: Assignment | None) -> dict[str,
     # is the record's GPS fix, with the address on file it is measured against (R-GPS-1/2).
     facts = dict(rec.facts)
     facts["media"] = [{"role": m.role, "id": m.sha256} for m in rec.media]
-    address = assignment.document.address if assignment is not None else None
+    # The address visited: a new address the office head accepted, or the document's.
+    address = assignment.visit_address if assignment is not None else None
     facts.update(position_facts(
         None if rec.gps is None else {"latitude": rec.gps.latitude, "longitude": rec.gps.longitude,
                                       "accuracy_m": rec.gps.accuracy_m},
@@ -272,6 +275,12 @@ def _understand(rec: RecordIn, user: User, context: BatchContext
     if assignment is None or assignment.user_id != user.id or assignment.office_id != user.office_id:
         errors.append(FieldError("assignment_id", S_ASSIGNMENT,
                                  "La asignación no existe o no es de este usuario."))
+    elif (rec.kind == "localization") != (assignment.kind == "localization"):
+        # The phone offers only the work assigned: a localización records its result, and a
+        # diligence assignment never a localización (R-NOT-10; static/js/capture/ui.js).
+        errors.append(FieldError("kind", S_KIND, "Una localización sólo se registra en una "
+                                 "asignación de localización, y esa asignación sólo admite "
+                                 "su resultado."))
     if rec.replaces is not None:
         errors.extend(_replacement_problems(rec, user, context.diligences.get(rec.replaces)))
     return facts, errors
@@ -577,6 +586,9 @@ def decide(diligence: Diligence, action: str, *, actor: User, reason: str | None
         # R-NOT-6, R-NOT-10: an approved refusal or not-located record sends its document to
         # estrados; approval is the moment, so a rejected record never does.
         open_case_for(diligence, actor=actor)
+        # R-NOT-10: a new address reported by the visit (neighbours, found on site, or a
+        # localización) goes to the office head as a cambio de domicilio proposal.
+        propose_from(diligence, actor=actor)
     if action == "rejected":
         # A rejected acta notified nobody: the credits it dated are recomputed (issue 12).
         void_notifications_of(diligence, actor=actor, reason=f"diligencia rechazada: {reason}")
