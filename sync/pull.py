@@ -22,6 +22,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from fieldapp.assignments.models import OPEN_STATUSES, Assignment
 from fieldapp.auth.models import User
+from fieldapp.auth.services import credential_version
 from fieldapp.db_types import utcnow
 from fieldapp.devices.feed import current_seq
 from fieldapp.devices.models import FeedMark
@@ -186,7 +187,8 @@ def _user_dict(user: User) -> dict[str, Any]:
         "credential": {"number": user.credential_number, "issued_on": _day(user.credential_issued_on),
                        "valid_until": _day(user.credential_valid_until),
                        "issuer": user.credential_issuer,
-                       "legal_basis": user.credential_legal_basis},
+                       "legal_basis": user.credential_legal_basis,
+                       "version": credential_version(user)},
         "office": {"code": office.code, "name": office.name, "timezone": office.timezone,
                    "photo_long_edge": office.photo_long_edge},
     }

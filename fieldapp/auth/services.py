@@ -319,6 +319,15 @@ def _add_credential_record(user: User, *, actor: User | None) -> CredentialRecor
     return row
 
 
+def credential_version(user: User) -> int:
+    """Which of the user's credentials is current, as the server numbered it (0: none recorded).
+    The phone keeps the credential with the higher version, whatever its own clock says: a page
+    served from its cache and a later pull may carry different ones (R-NOT-8, R-PAE-2)."""
+    latest = db.session.scalar(
+        select(func.max(CredentialRecord.id)).where(CredentialRecord.user_id == user.id))
+    return latest or 0
+
+
 def credential_history(user: User) -> list[CredentialRecord]:
     return list(db.session.scalars(
         select(CredentialRecord).where(CredentialRecord.user_id == user.id)

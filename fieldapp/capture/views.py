@@ -17,8 +17,8 @@ from werkzeug.wrappers import Response
 from fieldapp.actas.services import HASH_PREFIX_LEN
 from fieldapp.auth.access import allow, current_user, public
 from fieldapp.auth.models import User
+from fieldapp.auth.services import credential_version
 from fieldapp.capture.shell import SHELL_PAGE_ENDPOINTS, current_shell
-from fieldapp.db_types import utcnow
 from fieldapp.devices.services import DeviceError, enroll_device
 from fieldapp.extensions import db
 from fieldapp.legal.limits import as_dict as input_limits
@@ -44,9 +44,8 @@ def capture_context(user: User) -> dict[str, Any]:
                        "issued_on": _iso(user.credential_issued_on),
                        "valid_until": _iso(user.credential_valid_until),
                        "issuer": user.credential_issuer,
-                       "legal_basis": user.credential_legal_basis},
-        # When this page was served: a credential pulled later is newer than the one above.
-        "served_at": utcnow().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                       "legal_basis": user.credential_legal_basis,
+                       "credential_version": credential_version(user)},
         "office": {"code": office.code, "name": office.name, "timezone": office.timezone,
                    "photo_long_edge": office.photo_long_edge},
         "urls": {

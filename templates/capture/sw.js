@@ -23,12 +23,26 @@ const SHELL_PAGE_PREFIX = "/captura/";
 const NETWORK_TIMEOUT_MS = 4000;
 const STATIC_SET = new Set(STATIC_URLS);
 
+// Every change to the cached pages runs here, one after the other. Signing out empties the
+// cache through this queue too (message "forget-pages"), so a page answered just before the
+// user signed out cannot be stored after the cache was emptied and show their name and
+// worklist to the next person on the phone.
+let pagesWork = Promise.resolve();
+
+function changePages(change) {
+  pagesWork = pagesWork.then(change).catch(() => {});
+  return pagesWork;
+}
+
+function keepPage(key, response) {
+  return changePages(async () => (await caches.open(PAGES_CACHE)).put(key, response));
+}
+
 async function precachePages() {
-  const cache = await caches.open(PAGES_CACHE);
   await Promise.all(PAGE_URLS.map(async (url) => {
     try {
       const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
-      if (response.ok && !response.redirected) await cache.put(url, response);
+      if (response.ok && !response.redirected) await keepPage(url, response);
     } catch {
       // Offline or signed out: the page is cached on the next online visit instead.
     }
@@ -83,8 +97,7 @@ async function page(request, url) {
     const type = response.headers.get("Content-Type") || "";
     if (request.mode === "navigate" && response.ok && !response.redirected && type.startsWith("text/html")
         && PAGE_PREFIXES.some((prefix) => url.pathname.startsWith(prefix))) {
-      const copy = response.clone();
-      caches.open(PAGES_CACHE).then((cache) => cache.put(pageKey(url), copy));
+      keepPage(pageKey(url), response.clone());
     }
     return response;
   } catch {
@@ -131,4 +144,9 @@ self.addEventListener("sync", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "sync") event.waitUntil(syncAllUsers());
+  if (event.data && event.data.type === "forget-pages") {
+    const reply = event.ports[0];
+    event.waitUntil(changePages(() => caches.delete(PAGES_CACHE))
+      .then(() => reply && reply.postMessage("forgotten")));
+  }
 });

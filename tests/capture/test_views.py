@@ -45,11 +45,9 @@ def test_the_page_tells_the_phone_only_what_it_needs(client, auth, people):
     auth.login("executor-c")
     page = client.get("/captura/diligencia?asignacion=7").get_data(as_text=True)
     context = _context(page)
-    assert set(context) == {"user", "field_user", "served_at", "office", "urls", "limits",
+    assert set(context) == {"user", "field_user", "office", "urls", "limits",
                             "csrf_token", "hash_prefix_len"}
-    # The phone compares it with when it pulled a credential: an ISO instant in UTC.
-    assert context["served_at"].endswith("Z")
-    assert "credential_number" not in context and "served_at" not in context["field_user"]
+    assert "credential_number" not in context
     assert context["user"] == {"id": people["executor"].id, "username": "executor-c",
                                "full_name": people["executor"].full_name, "role": "executor"}
     assert context["field_user"]["credential_number"] == people["executor"].credential_number

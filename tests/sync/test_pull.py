@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.assignments.models import Assignment
 from fieldapp.assignments.services import assign
+from fieldapp.auth.services import renew_credential
 from fieldapp.diligences.models import Diligence
 from fieldapp.diligences.services import decide
 from fieldapp.extensions import db
@@ -41,6 +42,16 @@ def test_a_first_pull_is_the_full_worklist_with_what_the_forms_need(phone, field
     assert payload["legal_pack"]["tz"] == "America/Mexico_City"
     assert payload["legal_pack_digest"] == payload["legal_pack"]["digest"]
     assert int(payload["cursor"]) >= 1
+
+
+def test_a_renewed_credential_comes_with_a_higher_version(phone, field):
+    before = phone.pull()["user"]["credential"]["version"]
+    renew_credential(field.notifier, number="NT-2026-0042", issued_on=date(2026, 11, 1),
+                     valid_until=date(2027, 10, 31), issuer="Subdelegado", legal_basis=None,
+                     actor=None)
+    db.session.commit()
+    after = phone.pull()["user"]["credential"]
+    assert after["number"] == "NT-2026-0042" and after["version"] > before
 
 
 def test_nothing_changed_means_nothing_sent_and_a_known_pack_is_not_resent(phone):

@@ -242,11 +242,12 @@ function showAppointment() {
 }
 
 // The credential an admin renewed reaches the phone with every pull; a page served from the
-// phone's cache may be older than that pull, so the newer of the two is shown (R-NOT-8, R-PAE-2).
+// phone's cache may hold an older one. The server numbers each credential it records, so the
+// newer of the two is shown whatever the phone's clock says (R-NOT-8, R-PAE-2).
 async function currentFieldUser() {
-  const [pulled, pulledAt] = [await getMeta(db, "user"), await getMeta(db, "pulled_at")];
+  const pulled = await getMeta(db, "user");
   const c = pulled && pulled.credential;
-  if (!c || !pulledAt || (ctx.served_at && ctx.served_at > pulledAt)) return ctx.field_user;
+  if (!c || (c.version || 0) <= (ctx.field_user.credential_version || 0)) return ctx.field_user;
   return { ...ctx.field_user, credential_number: c.number, issued_on: c.issued_on,
     valid_until: c.valid_until, issuer: c.issuer, legal_basis: c.legal_basis };
 }

@@ -4,7 +4,7 @@
 
 import { forgetUser } from "./db.js";
 import { revokeDevice } from "./sync.js";
-import { counted, formatBytes, pendingSummary, startApp } from "./ui.js";
+import { counted, forgetCachedPages, formatBytes, pendingSummary, startApp } from "./ui.js";
 
 // Nothing leaves before the phone has counted what would be lost.
 document.getElementById("logout-go").disabled = true;
@@ -42,9 +42,8 @@ $("logout-form").addEventListener("submit", async (event) => {
   if ($("logout-go").disabled) return;
   if (navigator.onLine) await revokeDevice(ctx.user.id);
   await forgetUser(ctx.user.id);
-  const pages = await caches.keys();
   // The cached field pages carry this user's name and worklist: they go too.
-  await Promise.all(pages.filter((n) => n === "fieldapp-pages").map((n) => caches.delete(n)));
+  await forgetCachedPages();
   if (navigator.onLine) event.target.submit();
   else window.location.replace(ctx.urls.login);
 });

@@ -282,6 +282,22 @@ class StatusBar {
   }
 }
 
+/** Empties the cached field pages (they carry the user's name and worklist). The service
+ * worker does it, after any page it is still storing; without one, the page does it. */
+export async function forgetCachedPages() {
+  const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+  if (worker) {
+    const done = new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve(true);
+      worker.postMessage({ type: "forget-pages" }, [channel.port2]);
+      setTimeout(() => resolve(false), 3000);  // a worker being replaced may never answer
+    });
+    if (await done) return;
+  }
+  await caches.delete("fieldapp-pages");
+}
+
 /** "Cerrar sesión" keeps this user's data (outbox, drafts) for their next login, but the
  * cached pages carry their name and worklist: those go, so the next person never sees them. */
 function dropCachedPagesOnSignOut() {
@@ -289,7 +305,7 @@ function dropCachedPagesOnSignOut() {
   if (!button) return;
   button.form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    await caches.delete("fieldapp-pages");
+    await forgetCachedPages();
     event.target.submit();
   }, { once: true });
 }
