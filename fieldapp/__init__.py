@@ -67,6 +67,9 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.credits.estrados_views import bp as estrados_bp  # CFF 134 III, 139 (issue 12)
 
     app.register_blueprint(estrados_bp)
+    from fieldapp.credits.domicile_views import bp as domicile_bp  # cambio de domicilio (R-NOT-10)
+
+    app.register_blueprint(domicile_bp)
     for bp in (seals_bp, depository_bp):  # R-PAE-8: seal labels and custody of seized goods
         app.register_blueprint(bp)
     app.register_blueprint(diligences_bp)  # the office head's review of diligences

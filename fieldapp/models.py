@@ -4,6 +4,7 @@ from fieldapp.assignments.models import Assignment
 from fieldapp.audit.models import AuditEvent
 from fieldapp.auth.models import AuthSession, CredentialRecord, LoginAttempt, User
 from fieldapp.credits.models import (
+    AddressProposal,
     CreditFlag,
     CreditNotification,
     CreditSituation,
@@ -27,6 +28,7 @@ from fieldapp.seals.models import Seal, SealCounter, SealSheet, SealUse
 
 __all__ = [
     "Address",
+    "AddressProposal",
     "Assignment",
     "AuditEvent",
     "AuthSession",

@@ -186,6 +186,11 @@ def _schemas() -> dict[str, Any]:
                            "enum": ["pending", "in_progress", "done", "returned", "withdrawn"]},
                 "status_label": STRING, "due_on": DATE, "assigned_at": TS, "updated_at": TS,
                 "withdrawal_reason": _nullable(STRING),
+                # The work assigned: the document's diligence, or a localización (R-NOT-10).
+                "kind": {"type": "string", "enum": ["diligence", "localization"]},
+                "kind_label": STRING,
+                # document.address is where to go: a new address the office head accepted
+                # (cambio de domicilio), else the document's own.
                 "document": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "kind": STRING, "kind_label": STRING, "folio": STRING,
                     "issued_on": DATE, "issuing_authority": STRING, "total": MONEY,

@@ -118,6 +118,7 @@ def _assignment_options():  # type: ignore[no-untyped-def]
         joinedload(Assignment.document).joinedload(Document.debtor),
         joinedload(Assignment.document).joinedload(Document.address).joinedload(Address.sector),
         joinedload(Assignment.document).selectinload(Document.credits),
+        joinedload(Assignment.address).joinedload(Address.sector),
     )
 
 
@@ -237,6 +238,7 @@ def _assignment_dict(a: Assignment, visits: list[Diligence]) -> dict[str, Any]:
         "due_on": _day(a.due_on), "assigned_at": format_timestamp(a.assigned_at),
         "updated_at": format_timestamp(a.updated_at),
         "withdrawal_reason": a.withdrawal_reason if a.status == "withdrawn" else None,
+        "kind": a.kind, "kind_label": a.kind_label,
         "document": {
             "id": document.id, "kind": document.kind, "kind_label": document.kind_label,
             "folio": document.folio, "issued_on": _day(document.issued_on),
@@ -244,7 +246,8 @@ def _assignment_dict(a: Assignment, visits: list[Diligence]) -> dict[str, Any]:
             "debtor": {"id": debtor.id, "legal_name": debtor.legal_name,
                        "person_type": debtor.person_type, "rfc": debtor.rfc,
                        "legal_representative": debtor.legal_representative},
-            "address": _address_dict(document.address),
+            # Where to go: a new address the office head accepted, else the document's.
+            "address": _address_dict(a.visit_address),
             "credits": [_credit_dict(c) for c in document.credits],
         },
         "visits": [_visit_dict(d) for d in visits],

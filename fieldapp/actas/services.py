@@ -56,6 +56,7 @@ TITLES = {
     "payment_demand": "Acta de requerimiento de pago",
     "seizure": "Acta de requerimiento de pago y embargo",
     "seizure_extension": "Acta de ampliación de embargo",
+    "localization": "Constancia de localización del deudor",
 }
 SIGNATURE_ROLES = frozenset({"signature", "witness_signature", "custodian_signature"})
 

@@ -10,7 +10,7 @@ from geopy.distance import geodesic
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from fieldapp.assignments.models import OPEN_STATUSES, Assignment
+from fieldapp.assignments.models import ASSIGNMENT_KINDS, OPEN_STATUSES, Assignment
 from fieldapp.audit.services import record
 from fieldapp.auth.models import FIELD_ROLES, User
 from fieldapp.errors import DomainError
@@ -41,7 +41,7 @@ def live_assignment(document: Document) -> Assignment | None:
     )
 
 
-def _check_assignable(document: Document, user: User) -> None:
+def _check_assignable(document: Document, user: User, kind: str = "diligence") -> None:
     if not user.is_field_user or not user.active:
         raise AssignmentError(f"{user.full_name} no es personal de campo activo.")
     if user.office_id != document.office_id:
@@ -51,6 +51,10 @@ def _check_assignable(document: Document, user: User) -> None:
             f"El documento {document.folio} ya no requiere diligencia: sus créditos están "
             "pagados o cancelados."
         )
+    if kind not in ASSIGNMENT_KINDS:
+        raise AssignmentError("Elija qué se encarga: la diligencia o la localización del deudor.")
+    if kind == "localization":
+        return  # an investigation of where the debtor is: no act is served (R-NOT-10)
     if document.kind == "execution_order" and user.role != "executor":
         raise AssignmentError("Un mandamiento de ejecución sólo se asigna a un ejecutor.")
     refusals = assignment_refusals(document)  # R-DL-2: only enforceable credits
@@ -59,32 +63,57 @@ def _check_assignable(document: Document, user: User) -> None:
                               + "; ".join(refusals))
 
 
-def assign(document: Document, user: User, due_on: date, *, actor: User) -> Assignment:
-    """Gives the document to `user`. If someone else holds it, theirs is withdrawn (the phone
-    drops it at the next sync, keeping anything already captured)."""
-    _check_assignable(document, user)
+def assign(document: Document, user: User, due_on: date, *, actor: User,
+           kind: str = "diligence", address: Address | None = None) -> Assignment:
+    """Gives the document to `user`: its diligence (``kind`` "diligence") or a localización of
+    the debtor ("localization"), at the document's address or at ``address`` (a new address
+    the office head accepted). If someone else holds it, theirs is withdrawn (the phone drops
+    it at the next sync, keeping anything already captured).
+
+    A concluded assignment is taken back only by new work on the document — a localización,
+    or a visit to another address (cambio de domicilio, R-NOT-10): it is withdrawn with that
+    reason (audited; its diligence stays as it was), since a document has one live
+    assignment."""
+    _check_assignable(document, user, kind)
+    address_id = address.id if address is not None else None
     current = live_assignment(document)
     if current is not None:
-        if current.user_id == user.id:
+        same_work = current.kind == kind and current.address_id == address_id
+        if current.user_id == user.id and same_work and current.status != "done":
             if current.due_on != due_on:
                 current.due_on = due_on
                 record("assignment_due_changed", actor=actor, obj=current, due_on=due_on)
             return current
-        if current.status == "done":
+        if current.status == "done" and same_work:
             raise AssignmentError(f"El documento {document.folio} ya fue diligenciado.")
-        withdraw(current, actor=actor, reason=f"Reasignada a {user.full_name}.")
+        withdraw(current, actor=actor, reason=_taken_back_because(current, user, kind, address))
     assignment = Assignment(
         office_id=document.office_id,
         document=document,
         user=user,
         due_on=due_on,
         assigned_by_id=actor.id,
+        kind=kind,
+        address=address,
     )
     db.session.add(assignment)
     db.session.flush()
     record("assignment_created", actor=actor, obj=assignment, user_id=user.id,
-           document_id=document.id, due_on=due_on)
+           document_id=document.id, due_on=due_on, kind=kind, address_id=address_id)
     return assignment
+
+
+def _taken_back_because(current: Assignment, user: User, kind: str,
+                        address: Address | None) -> str:
+    if current.status == "done":
+        if kind == "localization":
+            return "Concluida; se encargó la localización del deudor."
+        return "Concluida; el documento se asigna al nuevo domicilio del deudor."
+    if kind != current.kind:
+        return f"Sustituida por una asignación de {ASSIGNMENT_KINDS[kind].lower()}."
+    if address is not None and current.address_id != address.id:
+        return f"El documento se asigna al nuevo domicilio: {address.one_line}."
+    return f"Reasignada a {user.full_name}."
 
 
 def withdraw(assignment: Assignment, *, actor: User | None, reason: str) -> None:
@@ -139,6 +168,7 @@ def _load_options():  # type: ignore[no-untyped-def]
         joinedload(Assignment.document).joinedload(Document.debtor),
         joinedload(Assignment.document).joinedload(Document.address).joinedload(Address.sector),
         joinedload(Assignment.document).selectinload(Document.credits),
+        joinedload(Assignment.address).joinedload(Address.sector),
     )
 
 
@@ -160,14 +190,14 @@ def worklist_of(
     )
     items = [WorkItem(a, _distance_km(a, position)) for a in db.session.scalars(stmt)]
     if sector_id is not None:
-        items = [i for i in items if i.assignment.document.address.sector_id == sector_id]
+        items = [i for i in items if i.assignment.visit_address.sector_id == sector_id]
     if position is not None:
         items.sort(key=lambda i: (i.distance_km is None, i.distance_km or 0.0))
     return items
 
 
 def _distance_km(assignment: Assignment, position: tuple[float, float] | None) -> float | None:
-    address = assignment.document.address
+    address = assignment.visit_address
     if position is None or not address.has_position:
         return None
     return float(geodesic(position, (address.latitude, address.longitude)).km)

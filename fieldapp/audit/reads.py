@@ -50,6 +50,7 @@ PERSONAL_DATA_READS: dict[str, Read] = {
     "reports.recovery": _REPORT,
     "estrados.index": Read("estrados_viewed"),
     "estrados.case": Read("estrados_case_viewed", "estrados_cases"),
+    "domicile.index": Read("address_proposals_viewed"),
     "legal.deadlines": Read("deadlines_viewed"),
     "credits.index": Read("credits_searched"),
     "credits.credit": Read("credit_viewed", "credits"),

@@ -11,6 +11,12 @@
   deadline by the same rules as a personal notification (R-NOT-11, R-DL-1).
 - ``personal_notification_recorded``: a personal notification made before the estrados date
   wins; the case is closed and its notification, if recorded, voided (docs/legal-rules.md).
+- ``personal_notification_voided``: when that personal notification is rejected by the office
+  head (or superseded by a correction), the case it closed is reinstated in the state it had
+  reached — and, if it had been retired, its notification recorded again as new ledger rows —
+  unless another valid personal notification before the estrados date still stands.
+- ``retirements_due``: published cases whose 10 days on estrados are over (the queue's
+  reminder).
 
 Services flush, never commit; every step is audited.
 """
@@ -29,6 +35,7 @@ from fieldapp.auth.models import User
 from fieldapp.credits.models import (
     ESTRADOS_OPEN_STATES,
     ESTRADOS_STATES,
+    CreditNotification,
     EstradosCase,
 )
 from fieldapp.credits.services import void_estrados_notifications
@@ -40,7 +47,7 @@ from fieldapp.legal.calendar import BusinessCalendar
 from fieldapp.legal.deadlines import ESTRADOS_NOTIFICATION_DAY, estrados_notification_date
 from fieldapp.legal.services import calendar_for, record_document_notification
 from fieldapp.offices.models import Office
-from fieldapp.portfolio.models import Document
+from fieldapp.portfolio.models import Document, document_credits
 from fieldapp.web.formats import long_date as fmt_date
 
 ESTRADOS_SOURCE = "estrados"
@@ -214,26 +221,92 @@ def record_retirement(case: EstradosCase, retired_on: date, *, actor: User, toda
 
 
 def personal_notification_recorded(document: Document, notified_on: date, *,
-                                   actor: User | None) -> list[EstradosCase]:
+                                   actor: User | None,
+                                   diligence_id: str | None = None) -> list[EstradosCase]:
     """A personal notification of ``document`` on ``notified_on`` wins over estrados when it
     comes before the estrados notification date (or before any date is known): the case is
     closed and its notification, if already recorded, voided through the ledger (the credit is
-    recomputed from the personal one). Returns the cases closed."""
+    recomputed from the personal one). ``diligence_id`` names the personal notification, so
+    rejecting it later reinstates the case. Returns the cases closed."""
     closed = []
     for case in _live_cases_of(document):
         if case.notification_on is not None and notified_on >= case.notification_on:
             continue
         was_notified = case.state == "notified"
         case.state, case.closed_at = "superseded", utcnow()
+        case.superseded_by_diligence_id = diligence_id
         case.close_reason = (f"Notificación personal del {fmt_date(notified_on)}, anterior a la "
                              "fecha de notificación por estrados")
         db.session.flush()
         record("estrados_superseded", actor=actor, obj=case, office_id=case.office_id,
-               personal_notified_on=notified_on, notification_on=case.notification_on)
+               personal_notified_on=notified_on, notification_on=case.notification_on,
+               diligence_id=diligence_id)
         if was_notified:
             void_estrados_notifications(case.id, actor=actor, reason=case.close_reason)
         closed.append(case)
     return closed
+
+
+def reached_state(case: EstradosCase) -> str:
+    """The state a case had reached before a personal notification closed it, from the steps
+    it keeps recorded (issue 12: a superseded case comes back where it was)."""
+    if case.retired_on is not None:
+        return "notified"
+    if case.published_on is not None:
+        return "published"
+    if case.agreement_number is not None:
+        return "agreed"
+    return "queued"
+
+
+def personal_notification_voided(diligence: Diligence, *, actor: User | None,
+                                 reason: str) -> list[EstradosCase]:
+    """The personal notification ``diligence`` no longer counts (the office head rejected it,
+    or a correction replaced it): every estrados case it closed is reinstated in the state it
+    had reached; a case already retired records its R-NOT-12 notification again on the
+    document's credits (new ledger rows: the voided ones stay void). If another valid personal
+    notification of the document before the estrados date still stands, the case stays closed
+    and names that one instead. Returns the cases reinstated. Audited; the caller commits."""
+    reinstated = []
+    cases = db.session.scalars(
+        select(EstradosCase).where(EstradosCase.superseded_by_diligence_id == diligence.id,
+                                   EstradosCase.state == "superseded")
+        .order_by(EstradosCase.id))
+    for case in cases:
+        standing = _earliest_personal_notification(case.document, excluding=diligence.id)
+        if standing is not None and (case.notification_on is None
+                                     or standing.notified_on < case.notification_on):
+            case.superseded_by_diligence_id = standing.diligence_id
+            db.session.flush()
+            record("estrados_superseded", actor=actor, obj=case, office_id=case.office_id,
+                   personal_notified_on=standing.notified_on,
+                   notification_on=case.notification_on, diligence_id=standing.diligence_id,
+                   previous_diligence_id=diligence.id)
+            continue
+        previous_close = case.close_reason
+        case.state, case.reinstated_at = reached_state(case), utcnow()
+        db.session.flush()
+        record("estrados_reinstated", actor=actor, obj=case, office_id=case.office_id,
+               state=case.state, diligence_id=diligence.id, reason=reason,
+               previous_close_reason=previous_close)
+        if case.state == "notified":
+            assert case.notification_on is not None
+            record_document_notification(case.document, case.notification_on, actor=actor,
+                                         source=ESTRADOS_SOURCE, estrados_case_id=case.id)
+        reinstated.append(case)
+    return reinstated
+
+
+def _earliest_personal_notification(document: Document, *,
+                                    excluding: str) -> CreditNotification | None:
+    return db.session.scalar(
+        select(CreditNotification)
+        .join(document_credits, document_credits.c.credit_id == CreditNotification.credit_id)
+        .where(document_credits.c.document_id == document.id,
+               CreditNotification.voided_at.is_(None),
+               CreditNotification.diligence_id.is_not(None),
+               CreditNotification.diligence_id != excluding)
+        .order_by(CreditNotification.notified_on, CreditNotification.id).limit(1))
 
 
 def _live_cases_of(document: Document) -> Sequence[EstradosCase]:
@@ -267,6 +340,27 @@ def queue(office: Office, tab: str, today: date) -> list[QueueRow]:
                                    EstradosCase.state.in_(states))
         .order_by(EstradosCase.opened_at, EstradosCase.id))
     return [QueueRow(c, (today - _local_opened(c, office)).days) for c in cases]
+
+
+@dataclass(frozen=True)
+class RetirementDue:
+    case: EstradosCase
+    last_day: date  # the 10th business day on estrados: the retiro may be recorded from it
+
+
+def retirements_due(office: Office, today: date) -> list[RetirementDue]:
+    """Published cases whose 10 business days on estrados are over by ``today`` (R-NOT-12):
+    the office head records their retiro, which is what notifies the credits. Oldest first."""
+    due = []
+    for case in db.session.scalars(
+            select(EstradosCase).where(EstradosCase.office_id == office.id,
+                                       EstradosCase.state == "published")
+            .order_by(EstradosCase.published_on, EstradosCase.id)):
+        assert case.published_on is not None
+        last_day = last_publication_day(case, calendar_for(office, case.published_on))
+        if last_day <= today:
+            due.append(RetirementDue(case, last_day))
+    return sorted(due, key=lambda d: (d.last_day, d.case.id))
 
 
 def _local_opened(case: EstradosCase, office: Office) -> date:

@@ -20,6 +20,7 @@ from fieldapp.credits.estrados import (
     queue_counts,
     record_publication,
     record_retirement,
+    retirements_due,
 )
 from fieldapp.credits.estrados_pdf import agreement_of, agreement_pdf
 from fieldapp.credits.forms import (
@@ -45,7 +46,8 @@ def index() -> str:
         tab = DEFAULT_TAB
     today = office_today(office)
     return render_template("credits/estrados_index.html", tabs=QUEUE_TABS, tab=tab,
-                           counts=queue_counts(office), rows=queue(office, tab, today))
+                           counts=queue_counts(office), rows=queue(office, tab, today),
+                           due=retirements_due(office, today))
 
 
 def _case_page(case: EstradosCase, *, agreement_form: EstradosAgreementForm | None = None,

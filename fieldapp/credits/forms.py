@@ -65,3 +65,16 @@ class EstradosPublicationForm(AppForm):
 class EstradosRetirementForm(AppForm):
     retired_on = DateField("Fecha de retiro", validators=[
         DataRequired("Indique la fecha de retiro.")])
+
+
+# Cambio de domicilio (R-NOT-10) ----------------------------------------------------------------
+
+class AcceptProposalForm(AppForm):
+    user_id = SelectField("Asignar a", coerce=int, validators=[DataRequired("Elija a quién.")])
+    due_on = DateField("Fecha límite", validators=[DataRequired("Indique la fecha límite.")])
+
+
+class DismissProposalForm(AppForm):
+    reason = StringField("Motivo", validators=[
+        DataRequired("Escriba el motivo para descartar el domicilio."),
+        Length(max=300, message="El motivo admite hasta 300 caracteres.")])

@@ -13,11 +13,12 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from fieldapp.assignments.models import Assignment
 from fieldapp.auth.models import User
 from fieldapp.db_types import Money, UTCDateTime, utcnow
 from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
-from fieldapp.portfolio.models import Credit, Document
+from fieldapp.portfolio.models import Address, Credit, Document
 
 NOTIFICATION_SOURCES = {
     "diligence": "Notificación personal",
@@ -215,11 +216,15 @@ class EstradosCase(db.Model):
     notification_on: Mapped[date | None]  # R-NOT-12
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     close_reason: Mapped[str | None] = mapped_column(String(300))
+    # The personal notification that closed the case ("superseded"); when the office head
+    # rejects it, the case is reinstated (``reinstated_at``) in the state it had reached.
+    superseded_by_diligence_id: Mapped[str | None] = mapped_column(ForeignKey("diligences.id"))
+    reinstated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     document: Mapped[Document] = relationship()
     agreement_by: Mapped[User | None] = relationship()
-    diligence: Mapped[Diligence] = relationship()
+    diligence: Mapped[Diligence] = relationship(foreign_keys=[diligence_id])
 
     @property
     def reason_label(self) -> str:
@@ -232,3 +237,75 @@ class EstradosCase(db.Model):
     @property
     def is_open(self) -> bool:
         return self.state in ESTRADOS_OPEN_STATES
+
+
+# Cambio de domicilio (R-NOT-10; manual function 000-45) ---------------------------------------
+
+PROPOSAL_SOURCES = {
+    "not_located": "Diligencia de no localización",
+    "localization": "Localización del deudor",
+}
+PROPOSAL_STATES = {
+    "proposed": "Por decidir",
+    "accepted": "Aceptado",
+    "dismissed": "Descartado",
+}
+
+
+class AddressProposal(db.Model):
+    """A new address of the debtor reported by an approved diligence — a not-located visit
+    (given by neighbours or found on site) or a localización — waiting for the office head.
+    Accepting adds it to the debtor's addresses as a new row (origin "change_of_address") and
+    assigns the document there; dismissing keeps the row with the reason. Nothing is
+    overwritten: the address as reported stays here, whatever is decided."""
+
+    __tablename__ = "address_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    debtor_id: Mapped[int] = mapped_column(ForeignKey("debtors.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    diligence_id: Mapped[str] = mapped_column(ForeignKey("diligences.id"), unique=True)
+    source: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), default="proposed", index=True)
+    street: Mapped[str] = mapped_column(String(160))
+    exterior_number: Mapped[str] = mapped_column(String(20))
+    interior_number: Mapped[str | None] = mapped_column(String(20))
+    neighborhood: Mapped[str | None] = mapped_column(String(120))
+    municipality: Mapped[str] = mapped_column(String(120))
+    state_name: Mapped[str | None] = mapped_column(String(60))
+    postal_code: Mapped[str | None] = mapped_column(String(5))
+    informant: Mapped[str | None] = mapped_column(String(200))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    dismiss_reason: Mapped[str | None] = mapped_column(String(300))
+    address_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"))
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"))
+
+    document: Mapped[Document] = relationship()
+    diligence: Mapped[Diligence] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+    address: Mapped[Address | None] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
+
+    @property
+    def source_label(self) -> str:
+        return PROPOSAL_SOURCES[self.source]
+
+    @property
+    def state_label(self) -> str:
+        return PROPOSAL_STATES[self.state]
+
+    @property
+    def one_line(self) -> str:
+        interior = f" Int. {self.interior_number}" if self.interior_number else ""
+        parts = [f"{self.street} {self.exterior_number}{interior}"]
+        if self.neighborhood:
+            parts.append(f"Col. {self.neighborhood}")
+        if self.postal_code:
+            parts.append(f"C.P. {self.postal_code}")
+        parts.append(self.municipality)
+        if self.state_name:
+            parts.append(self.state_name)
+        return ", ".join(parts)

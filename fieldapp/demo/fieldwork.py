@@ -323,12 +323,24 @@ def _follow_up(p: Planner, user: User, a: Assignment, citatorio: Planned, appoin
     return p.visit(user, a, kind, appointment + timedelta(minutes=late_minutes), build=build, **kw)
 
 
+# A neighbour's word on where a debtor moved (R-NOT-10): approved, it is the office head's
+# cambio de domicilio proposal on /oficina/domicilios.
+NEW_ADDRESS = {"street": "Av. Patria", "exterior_number": "1500", "interior_number": "4",
+               "neighborhood": "Jardines Universidad", "municipality": "Zapopan",
+               "state": "Jalisco", "postal_code": "45110"}
+
+
 def _not_located(p: Planner, user: User, a: Assignment, day: date, reason: str, notice: str,
-                 statement: str, premises: str, **kw: Any) -> Planned:
-    """R-NOT-10: the debtor is not at the address; the evidence is recorded."""
+                 statement: str, premises: str, new_address: bool = False,
+                 **kw: Any) -> Planned:
+    """R-NOT-10: the debtor is not at the address; the evidence is recorded, and the new
+    address when the neighbour gave it."""
     def build(f: dict[str, Any], s: datetime) -> None:
+        neighbour = f"{p.person()} (vecino)"
         f["not_located"] = {"reason": reason, "premises_state": premises,
-                            "statements": [{"name": f"{p.person()} (vecino)", "text": statement}]}
+                            "statements": [{"name": neighbour, "text": statement}]}
+        if new_address:
+            f["not_located"]["new_address"] = {**NEW_ADDRESS, "informant": neighbour}
         p.entered(f, s, "not_located.premises_state")
 
     def photos(gps: dict[str, Any], s: datetime) -> list[Media]:
@@ -414,8 +426,8 @@ def _plan_notifier(p: Planner, user: User, pool: list[Assignment], variant: int)
                tag="approve" if first else "block")
     if first:
         _not_located(p, user, take(), d[0], "moved", "SE RENTA",
-                     "Se mudaron hace unos seis meses y no dejaron dirección",
-                     "Local vacío con letrero de renta", tag="approve")
+                     "Se mudaron hace unos seis meses a la Av. Patria, en Zapopan",
+                     "Local vacío con letrero de renta", new_address=True, tag="approve")
     else:
         _notification_in_person(p, user, take(), d[0], gps_quality="far", tag="approve")
     a = take()

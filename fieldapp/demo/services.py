@@ -13,11 +13,12 @@ from datetime import date, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from fieldapp.assignments.models import Assignment
 from fieldapp.assignments.services import assign
 from fieldapp.auth.models import User
 from fieldapp.auth.services import create_user
 from fieldapp.credits.estrados import diligence_day, issue_agreement, record_publication
-from fieldapp.credits.models import EstradosCase
+from fieldapp.credits.models import AddressProposal, EstradosCase
 from fieldapp.demo.data import (
     CREDENTIAL_ISSUER,
     DEMO_ENABLEMENT_DAYS_AFTER,
@@ -37,6 +38,7 @@ from fieldapp.demo.data import (
 )
 from fieldapp.demo.emission import Row, emission_rows
 from fieldapp.demo.fieldwork import seed_fieldwork
+from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
 from fieldapp.imports.services import import_credit_rows
 from fieldapp.legal.calendar import BusinessCalendar
@@ -98,16 +100,19 @@ def seed_demo(today: date | None = None) -> DemoSeed | None:
     if orders:
         import_credit_rows(list(enumerate(orders, start=2)), actor=users["admin"], only_office=office,
                            source="demo", filename="mandamientos-demo.csv")
-    assignments = _assign_work(rng, office, users, today)
+    _assign_work(rng, office, users, today)
     fieldwork = seed_fieldwork(rng, office, users, today)
     _estrados_under_way(office, today, actor=users["jefe1"])
+    _localization_under_way(office, today, actor=users["jefe1"])
     return DemoSeed(
         office=office,
         credits=db.session.scalar(select(func.count(Credit.id)).where(Credit.office_id == office.id)) or 0,
         documents=db.session.scalar(
             select(func.count(Document.id)).where(Document.office_id == office.id)) or 0,
         execution_orders=len({r["document_folio"] for r in orders}),
-        assignments=assignments,
+        # Every assignment row, the localización and the ones it took back included.
+        assignments=db.session.scalar(
+            select(func.count(Assignment.id)).where(Assignment.office_id == office.id)) or 0,
         diligences=fieldwork.records,
         photos=fieldwork.photos,
     )
@@ -130,6 +135,22 @@ def _estrados_under_way(office: Office, today: date, *, actor: User) -> None:
         return
     issue_agreement(oldest, f"AC-EST/001/{agreed_on.year}", agreed_on, actor=actor, today=today)
     record_publication(oldest, published_on, published_on, actor=actor, today=today)
+
+
+def _localization_under_way(office: Office, today: date, *, actor: User) -> None:
+    """A localización (R-NOT-10) of a debtor not located whose neighbours gave no new address:
+    the office head sent the same notifier to find out where the debtor is now."""
+    proposed = select(AddressProposal.document_id)
+    diligence = db.session.scalar(
+        select(Diligence).where(Diligence.office_id == office.id, Diligence.kind == "not_located",
+                                Diligence.superseded_by_id.is_(None),
+                                Diligence.document_id.not_in(proposed))
+        .order_by(Diligence.captured_at, Diligence.id).limit(1))
+    if diligence is None:
+        return
+    calendar = calendar_for(office, today)
+    assign(diligence.document, diligence.user, calendar.add_business_days(today, 3), actor=actor,
+           kind="localization")
 
 
 def _enable_every_hour(office: Office, today: date, *, actor: User) -> None:

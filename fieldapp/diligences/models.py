@@ -22,6 +22,7 @@ DILIGENCE_KINDS = {
     "payment_demand": "Requerimiento de pago",
     "seizure": "Embargo",
     "seizure_extension": "Ampliación de embargo",
+    "localization": "Localización del deudor",
 }
 REVIEW_STATES = {
     "received": "Recibida",

@@ -29,6 +29,7 @@ from fieldapp.legal.facts import (
     Custodian,
     DiligenceFacts,
     FieldUser,
+    NewAddress,
     SeizedItem,
     Seizure,
 )
@@ -127,6 +128,26 @@ FIELD_LABELS: dict[str, str] = {
     "not_located.statements.*.name": "Nombre de quien declara ({n})",
     "not_located.statements.*.text": "Lo que declaró la persona {n}",
     "not_located.premises_state": "Estado del inmueble",
+    "not_located.new_address.street": "Nuevo domicilio: calle",
+    "not_located.new_address.exterior_number": "Nuevo domicilio: número exterior",
+    "not_located.new_address.interior_number": "Nuevo domicilio: número interior",
+    "not_located.new_address.neighborhood": "Nuevo domicilio: colonia",
+    "not_located.new_address.municipality": "Nuevo domicilio: municipio o alcaldía",
+    "not_located.new_address.state": "Nuevo domicilio: estado",
+    "not_located.new_address.postal_code": "Nuevo domicilio: código postal",
+    "not_located.new_address.informant": "Nuevo domicilio: quién lo informó",
+    "localization.result": "Resultado de la localización",
+    "localization.statements.*.name": "Nombre de quien declara ({n})",
+    "localization.statements.*.text": "Lo que declaró la persona {n}",
+    "localization.notes": "Notas de la investigación",
+    "localization.new_address.street": "Domicilio donde se localizó: calle",
+    "localization.new_address.exterior_number": "Domicilio donde se localizó: número exterior",
+    "localization.new_address.interior_number": "Domicilio donde se localizó: número interior",
+    "localization.new_address.neighborhood": "Domicilio donde se localizó: colonia",
+    "localization.new_address.municipality": "Domicilio donde se localizó: municipio o alcaldía",
+    "localization.new_address.state": "Domicilio donde se localizó: estado",
+    "localization.new_address.postal_code": "Domicilio donde se localizó: código postal",
+    "localization.new_address.informant": "Domicilio donde se localizó: quién lo informó",
     "field_user.name": "Nombre de quien actúa",
     "field_user.credential_number": "Número de credencial de quien actúa",
     "field_user.issued_on": "Fecha de expedición de la credencial",
@@ -373,7 +394,11 @@ def _kind_sections(diligence: Diligence, facts: DiligenceFacts, office: Office,
                    tz: ZoneInfo) -> list[Section | None]:
     kind = diligence.kind
     if kind == "not_located":
-        return [search_section(facts), not_located_section(facts)]
+        return [search_section(facts), not_located_section(facts),
+                new_address_section(facts.not_located.new_address if facts.not_located else None)]
+    if kind == "localization":
+        return [localization_section(facts),
+                new_address_section(facts.localization.new_address if facts.localization else None)]
     if kind == "posting_record":
         return [search_section(facts), posting_section(facts, tz)]
     sections: list[Section | None] = [search_section(facts)]
@@ -499,6 +524,33 @@ def not_located_section(facts: DiligenceFacts) -> Section:
         prose.append(_sentence(f"Estado del inmueble: {n.premises_state}"))
     return Section("Evidencia de la no localización (R-NOT-10)", lines, table,
                    note=None if rows else "No se recabaron dichos de vecinos.", prose=tuple(prose))
+
+
+def new_address_section(a: NewAddress | None) -> Section | None:
+    """The new address reported (R-NOT-10): the office head decides whether it becomes a new
+    address of the debtor (cambio de domicilio)."""
+    if a is None or not a.is_given:
+        return None
+    interior = f" Int. {a.interior_number}" if a.interior_number else ""
+    where = ", ".join(p for p in (
+        f"{a.street or ''} {a.exterior_number or ''}{interior}".strip(),
+        f"Col. {a.neighborhood}" if a.neighborhood else "",
+        f"C.P. {a.postal_code}" if a.postal_code else "", a.municipality or "", a.state or "") if p)
+    lines = (Line("Domicilio", where or NO), Line("Lo proporcionó", _text(a.informant)))
+    return Section("Nuevo domicilio informado (R-NOT-10)", lines, prose=(
+        _sentence(f"Se informó como nuevo domicilio del deudor: {where}"),))
+
+
+def localization_section(facts: DiligenceFacts) -> Section:
+    loc = facts.localization
+    found = loc is not None and loc.result == "found"
+    lines = (Line("Resultado", "Localizado" if found else "No localizado" if loc and loc.result
+                  else NO), Line("Notas de la investigación", _text(loc.notes if loc else None)))
+    rows = tuple((s.name or "Sin nombre", s.text or NO) for s in (loc.statements if loc else ()))
+    table = Table(("Persona", "Manifestó"), (1.4, 4.0), rows) if rows else None
+    prose = ("Se localizó al deudor en el domicilio que se indica." if found
+             else "No se logró localizar al deudor.",)
+    return Section("Localización del deudor (R-NOT-10)", lines, table, prose=prose)
 
 
 def demand_section(diligence: Diligence, facts: DiligenceFacts) -> Section:

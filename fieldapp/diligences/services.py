@@ -24,7 +24,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from fieldapp.assignments.models import Assignment
 from fieldapp.audit.services import record
 from fieldapp.auth.models import User
-from fieldapp.credits.estrados import open_case_for, personal_notification_recorded
+from fieldapp.credits.domicile import propose_from
+from fieldapp.credits.estrados import (
+    open_case_for,
+    personal_notification_recorded,
+    personal_notification_voided,
+)
 from fieldapp.credits.services import void_notifications_of
 from fieldapp.db_types import utcnow
 from fieldapp.devices.feed import touch_diligences
@@ -66,6 +71,7 @@ ASSIGNMENT_PROGRESS = {
     "payment_demand": "done",
     "seizure": "done",
     "seizure_extension": "done",
+    "localization": "done",
 }
 PROGRESS_RANK = {"pending": 0, "returned": 0, "in_progress": 1, "done": 2}
 # Credit status a diligence establishes (advance_credit_status keeps it forward only).
@@ -159,7 +165,8 @@ class BatchContext:
                 .options(joinedload(Assignment.document).selectinload(Document.credits)
                          .selectinload(Credit.status_changes),
                          # The address on file: the GPS rules measure the fix against it.
-                         joinedload(Assignment.document).joinedload(Document.address)))
+                         joinedload(Assignment.document).joinedload(Document.address),
+                         joinedload(Assignment.address)))
         } if assignment_ids else {}
         self.present = present(m.sha256 for r in records for m in r.media)
         self.chain = (ChainIndex.load(receipt.device, records)
@@ -241,7 +248,8 @@ def _facts_for_checks(rec: RecordIn, assignment: Assignment | None) -> dict[str,
     # is the record's GPS fix, with the address on file it is measured against (R-GPS-1/2).
     facts = dict(rec.facts)
     facts["media"] = [{"role": m.role, "id": m.sha256} for m in rec.media]
-    address = assignment.document.address if assignment is not None else None
+    # The address visited: a new address the office head accepted, or the document's.
+    address = assignment.visit_address if assignment is not None else None
     facts.update(position_facts(
         None if rec.gps is None else {"latitude": rec.gps.latitude, "longitude": rec.gps.longitude,
                                       "accuracy_m": rec.gps.accuracy_m},
@@ -267,6 +275,12 @@ def _understand(rec: RecordIn, user: User, context: BatchContext
     if assignment is None or assignment.user_id != user.id or assignment.office_id != user.office_id:
         errors.append(FieldError("assignment_id", S_ASSIGNMENT,
                                  "La asignación no existe o no es de este usuario."))
+    elif (rec.kind == "localization") != (assignment.kind == "localization"):
+        # The phone offers only the work assigned: a localización records its result, and a
+        # diligence assignment never a localización (R-NOT-10; static/js/capture/ui.js).
+        errors.append(FieldError("kind", S_KIND, "Una localización sólo se registra en una "
+                                 "asignación de localización, y esa asignación sólo admite "
+                                 "su resultado."))
     if rec.replaces is not None:
         errors.extend(_replacement_problems(rec, user, context.diligences.get(rec.replaces)))
     return facts, errors
@@ -342,8 +356,9 @@ def _store(rec: RecordIn, facts: DiligenceFacts, context: BatchContext) -> Dilig
     if prior is not None:
         # After the correction's own effects: a corrected date replaces the old one without
         # the credit passing through "por notificar" on the way.
-        void_notifications_of(prior, actor=user,
-                              reason=f"sustituida por la corrección (versión {diligence.version})")
+        why = f"sustituida por la corrección (versión {diligence.version})"
+        void_notifications_of(prior, actor=user, reason=why)
+        personal_notification_voided(prior, actor=user, reason=why)
     return diligence
 
 
@@ -381,7 +396,7 @@ def _apply_effects(diligence: Diligence, facts: DiligenceFacts, assignment: Assi
         record_document_notification(document, day, actor=user, source=DIRECT_CREDIT_SOURCE,
                                      diligence_id=diligence.id)
         # A personal notification before the estrados date wins (docs/legal-rules.md, R-NOT-12).
-        personal_notification_recorded(document, day, actor=user)
+        personal_notification_recorded(document, day, actor=user, diligence_id=diligence.id)
     elif diligence.kind == "payment_demand" and (facts.payment is None
                                                  or facts.payment.outcome in (None, "not_paid")):
         _advance(document.credits, "demanded", user, diligence)
@@ -582,9 +597,15 @@ def decide(diligence: Diligence, action: str, *, actor: User, reason: str | None
         # R-NOT-6, R-NOT-10: an approved refusal or not-located record sends its document to
         # estrados; approval is the moment, so a rejected record never does.
         open_case_for(diligence, actor=actor)
+        # R-NOT-10: a new address reported by the visit (neighbours, found on site, or a
+        # localización) goes to the office head as a cambio de domicilio proposal.
+        propose_from(diligence, actor=actor)
     if action == "rejected":
         # A rejected acta notified nobody: the credits it dated are recomputed (issue 12).
         void_notifications_of(diligence, actor=actor, reason=f"diligencia rechazada: {reason}")
+        # A rejected personal notification never won over estrados: the cases it closed come
+        # back where they were (docs/legal-rules.md, R-NOT-12).
+        personal_notification_voided(diligence, actor=actor, reason=f"diligencia rechazada: {reason}")
     return event
 
 

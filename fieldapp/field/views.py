@@ -44,7 +44,7 @@ def worklist() -> Response:
     all_open = worklist_of(user)
     items = worklist_of(user, statuses=statuses, sector_id=sector_id, position=position)
     sectors = sorted(
-        {i.assignment.document.address.sector for i in all_open if i.assignment.document.address.sector},
+        {i.assignment.visit_address.sector for i in all_open if i.assignment.visit_address.sector},
         key=lambda s: s.code,
     )
     return render_page_or_fragment(

@@ -12,6 +12,7 @@ report R-PAE-2.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -21,7 +22,7 @@ from typing import Any, Literal
 from geopy.distance import great_circle
 
 from fieldapp.legal.calendar import BusinessCalendar
-from fieldapp.legal.facts import EXECUTOR_KINDS, DiligenceFacts, SeizedItem, Seizure
+from fieldapp.legal.facts import EXECUTOR_KINDS, DiligenceFacts, NewAddress, SeizedItem, Seizure
 from fieldapp.legal.goods import FRACTION_ORDER, ITEM_CATEGORIES, ItemCategory, is_exempt
 from fieldapp.legal.messages import (
     ADDRESS_ORIGIN_LABELS,
@@ -445,6 +446,38 @@ def not_located_has_evidence(f: DiligenceFacts, p: CheckParams) -> Findings:
     statements = [s for s in nl.statements if s.name and s.text]
     if not (statements or nl.premises_state or "evidence" in f.media_roles):
         yield block("R-NOT-10", "not10.no_evidence", "not_located")
+    if nl.new_address is not None and nl.new_address.is_given:
+        yield from new_address_complete(nl.new_address, "not_located.new_address")
+
+
+POSTAL_CODE = re.compile(r"\d{5}")
+
+
+def new_address_complete(a: NewAddress, path: str) -> Findings:
+    """R-NOT-10: a new address the office head can send someone to — street, number and
+    municipality, and a five-digit postal code when one is given."""
+    if a.street is None or a.exterior_number is None or a.municipality is None:
+        yield block("R-NOT-10", "not10.new_address_incomplete", path)
+    if a.postal_code is not None and not POSTAL_CODE.fullmatch(a.postal_code):
+        yield block("R-NOT-10", "not10.postal_code", f"{path}.postal_code")
+
+
+def localization_result_recorded(f: DiligenceFacts, p: CheckParams) -> Findings:
+    """R-NOT-10 for a localización: found — at a complete new address; not found — with its
+    evidence (statements, notes or an evidence photo)."""
+    loc = f.localization
+    if loc is None or loc.result is None:
+        yield missing("R-NOT-10", "localization.result")
+        return
+    if loc.result == "found":
+        if loc.new_address is None or not loc.new_address.is_given:
+            yield block("R-NOT-10", "not10.new_address_incomplete", "localization.new_address")
+        else:
+            yield from new_address_complete(loc.new_address, "localization.new_address")
+        return
+    statements = [s for s in loc.statements if s.name and s.text]
+    if not (statements or loc.notes or "evidence" in f.media_roles):
+        yield block("R-NOT-10", "not10.localization_no_evidence", "localization")
 
 
 # R-PAE-1: requerimiento ----------------------------------------------------------------------
@@ -661,6 +694,10 @@ CHECKS_BY_KIND: dict[str, tuple[Check, ...]] = {
     "notification": (*COMMON, ends_within_business_hours, attendee_present, *ATTENDED,
                      *FOLLOW_UP, refusal_goes_to_estrados),
     "not_located": (*COMMON, ends_within_business_hours, not_located_has_evidence),
+    # A localización investigates where the debtor is: no act is notified, so none of the
+    # address and attendee rules apply; business time, credential and the result do.
+    "localization": (times_recorded, starts_in_business_time, field_user_identified,
+                     ends_within_business_hours, localization_result_recorded),
     "payment_demand": (*COMMON, ends_within_business_hours, attendee_present, *ATTENDED,
                        *FOLLOW_UP, payment_outcome_recorded, obstruction_justified),
     # R-CAL-4: an embargo under way may run into non-business time, so no end-time check.

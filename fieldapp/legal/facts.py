@@ -26,7 +26,7 @@ from fieldapp.legal.goods import ITEM_CATEGORIES
 FACTS_SCHEMA_VERSION = 1
 
 Kind = Literal["citatorio", "posting_record", "notification", "not_located", "payment_demand",
-               "seizure", "seizure_extension"]
+               "seizure", "seizure_extension", "localization"]
 AddressOrigin = Literal["fiscal", "rfc", "employer_registration", "designated", "other"]
 VerificationMethod = Literal["street_sign", "house_number", "signage", "statement", "photo",
                              "gps"]
@@ -49,8 +49,10 @@ AppointedBy = Literal["executor", "office_head"]
 # The exempt categories of goods.ITEM_CATEGORIES (CFF 157): what an executor saw and left out.
 ExemptCategory = Literal[tuple(k for k, c in ITEM_CATEGORIES.items() if c.exempt)]  # type: ignore[valid-type]
 
+LocalizationResult = Literal["found", "not_found"]
+
 NOTIFIER_KINDS: frozenset[str] = frozenset(
-    {"citatorio", "posting_record", "notification", "not_located"})
+    {"citatorio", "posting_record", "notification", "not_located", "localization"})
 EXECUTOR_KINDS: frozenset[str] = frozenset({"payment_demand", "seizure", "seizure_extension"})
 
 
@@ -148,12 +150,44 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class NewAddress:
+    """Where the debtor is now, as neighbours told it or as found on site (R-NOT-10): the
+    office head decides whether it becomes a new address of the debtor (cambio de domicilio)."""
+
+    street: str | None = None
+    exterior_number: str | None = None
+    interior_number: str | None = None
+    neighborhood: str | None = None
+    municipality: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    informant: str | None = None  # who gave it ("vecina del 102"), or "constatado en el lugar"
+
+    @property
+    def is_given(self) -> bool:
+        return any(getattr(self, f.name) is not None for f in dataclasses.fields(self))
+
+
+@dataclass(frozen=True)
 class NotLocated:
-    """Evidence that the debtor is not at the address (R-NOT-10)."""
+    """Evidence that the debtor is not at the address (R-NOT-10), and the new address if the
+    neighbours gave one or it was found on site."""
 
     reason: NotLocatedReason | None = None
     statements: tuple[Statement, ...] = ()
     premises_state: str | None = None
+    new_address: NewAddress | None = None
+
+
+@dataclass(frozen=True)
+class Localization:
+    """The result of a localización (investigation of the debtor's whereabouts, R-NOT-10):
+    found at an address (``new_address``), or not found, with its evidence."""
+
+    result: LocalizationResult | None = None
+    new_address: NewAddress | None = None
+    statements: tuple[Statement, ...] = ()
+    notes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -321,6 +355,7 @@ class DiligenceFacts:
     posting_reason: PostingReason | None = None
     citatorio: CitatorioRef | None = None
     not_located: NotLocated | None = None
+    localization: Localization | None = None
     field_user: FieldUser | None = None
     entered_at: dict[str, datetime] = field(default_factory=dict)
     prefilled: tuple[str, ...] = ()

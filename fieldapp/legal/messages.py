@@ -113,6 +113,11 @@ MESSAGES: dict[str, str] = {
                                "estrados (CFF 137; 2a./J. 118/2015).",
     "not10.no_evidence": "Registre la evidencia de la no localización: dichos de vecinos, "
                          "estado del inmueble o fotografías (CFF 139).",
+    "not10.new_address_incomplete": "El nuevo domicilio debe tener calle, número exterior y "
+                                    "municipio para que la oficina pueda enviar a alguien.",
+    "not10.postal_code": "El código postal del nuevo domicilio debe tener 5 dígitos.",
+    "not10.localization_no_evidence": "Registre cómo se buscó al deudor: dichos de vecinos, "
+                                      "notas de la investigación o fotografías.",
     # R-PAE-1
     "pae1.paid_no_seizure": "Se acreditó el pago o se recibió cheque: la diligencia termina "
                             "sin embargo (CFF 151).",
@@ -194,6 +199,7 @@ LABELS: dict[str, str] = {
     "field_user.has_signature": "que la credencial tiene firma",
     "not_located": "los datos de la no localización",
     "not_located.reason": "el motivo de la no localización",
+    "localization.result": "el resultado de la localización",
     "payment.outcome": "el resultado del requerimiento de pago",
     "payment.proof_document": "el documento con que se acreditó el pago",
     "payment.cheque": "los datos del cheque (número, banco e importe)",

@@ -18,6 +18,9 @@ ADDRESS_ORIGINS = {
     "rfc": "Domicilio del RFC",
     "employer_registration": "Domicilio del registro patronal",
     "designated": "Domicilio señalado",
+    # A new address reported by a not-located visit or a localización and accepted by the
+    # office head (R-NOT-10; manual function 000-45): a new row, the old ones stay.
+    "change_of_address": "Cambio de domicilio",
 }
 
 CONCEPTS = {
@@ -115,6 +118,12 @@ class Address(db.Model):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("sectors.id"), index=True)
+    # The diligence that reported this address (origin "change_of_address"), else None.
+    # use_alter: diligences reach addresses through their documents, so this key closes a loop
+    # that table creation must break (the constraint is added after both tables exist).
+    source_diligence_id: Mapped[str | None] = mapped_column(
+        ForeignKey("diligences.id", use_alter=True,
+                   name="fk_addresses_source_diligence_id_diligences"))
 
     debtor: Mapped[Debtor] = relationship(back_populates="addresses")
     sector: Mapped[Sector | None] = relationship()

@@ -77,6 +77,8 @@ OUTCOMES = {
     "demand_cheque": "Pagó con cheque",
     "seized": "Embargo",
     "seizure_extended": "Ampliación de embargo",
+    "located": "Localizado en otro domicilio",
+    "not_found": "Localización sin resultado",
 }
 PERSONAL_CAPACITIES = ("addressee", "legal_representative")
 # R-DL-4: the kinds of record that notify a collection step to the debtor.
@@ -109,6 +111,9 @@ def outcome_of(kind: str, facts: dict[str, Any]) -> str:
         return "seized"
     if kind == "seizure_extension":
         return "seizure_extended"
+    if kind == "localization":
+        found = (facts.get("localization") or {}).get("result") == "found"
+        return "located" if found else "not_found"
     return "not_located"
 
 

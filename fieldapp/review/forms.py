@@ -3,12 +3,15 @@ from __future__ import annotations
 from wtforms import BooleanField, DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from fieldapp.assignments.models import ASSIGNMENT_KINDS
 from fieldapp.web.forms import AppForm
 
 
 class AssignForm(AppForm):
     user_id = SelectField("Asignar a", coerce=int, validators=[DataRequired("Elija a quién.")])
     due_on = DateField("Fecha límite", validators=[DataRequired("Indique la fecha límite.")])
+    # A document's own diligence, or a localización of its debtor (R-NOT-10).
+    kind = SelectField("Encargo", choices=ASSIGNMENT_KINDS, default="diligence")
 
 
 class SectorAssignForm(AssignForm):

@@ -45,6 +45,8 @@ OUTCOMES = {
     "paid": "Acreditó el pago",
     "not_paid": "Requerido sin pago",
     "seized": "Embargo",
+    "located": "Localizado en otro domicilio",
+    "not_found": "Localización sin resultado",
 }
 PAYMENT_SHOWN = ("proof_shown", "cheque")
 # Legal findings, as three groups that split every list (the counts add up).
@@ -71,6 +73,9 @@ def outcome_of(diligence: Diligence) -> str:
     if kind == "payment_demand":
         paid = (facts.get("payment") or {}).get("outcome") in PAYMENT_SHOWN
         return "paid" if paid else "not_paid"
+    if kind == "localization":
+        found = (facts.get("localization") or {}).get("result") == "found"
+        return "located" if found else "not_found"
     return {"notification": "notified", "citatorio": "citatorio", "posting_record": "posted",
             "not_located": "not_located", "seizure": "seized",
             "seizure_extension": "seized"}[kind]
@@ -83,6 +88,10 @@ def _refused() -> ColumnElement[bool]:
 
 def _payment_shown() -> ColumnElement[bool]:
     return Diligence.content[("facts", "payment", "outcome")].as_string().in_(PAYMENT_SHOWN)
+
+
+def _located() -> ColumnElement[bool]:
+    return Diligence.content[("facts", "localization", "result")].as_string() == "found"
 
 
 def outcome_condition(outcome: str) -> ColumnElement[bool]:
@@ -98,6 +107,9 @@ def outcome_condition(outcome: str) -> ColumnElement[bool]:
         "not_paid": and_(kind == "payment_demand", not_(_refused()),
                          func.coalesce(_payment_shown(), false()) == false()),
         "seized": kind.in_(("seizure", "seizure_extension")),
+        "located": and_(kind == "localization", _located()),
+        "not_found": and_(kind == "localization",
+                          func.coalesce(_located(), false()) == false()),
     }
     return conditions[outcome]
 

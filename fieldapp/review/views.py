@@ -114,7 +114,8 @@ def assign_document(document_id: int) -> Response:
     if form.validate_on_submit():
         user = get_in_office_or_404(User, form.user_id.data)
         with form.taking_refusals():
-            assign(document, user, form.due_on.data, actor=me)  # type: ignore[arg-type]
+            assign(document, user, form.due_on.data, actor=me,  # type: ignore[arg-type]
+                   kind=form.kind.data or "diligence")
     error = "; ".join(form.error_messages()) or None
     status = 200 if error is None else 422
     if error is None:

@@ -693,6 +693,46 @@ function notLocatedHasEvidence(c) {
   if (!(statements.length > 0 || text(nl.premises_state) || c.mediaRoles.has("evidence"))) {
     c.block("R-NOT-10", "not10.no_evidence", "not_located");
   }
+  if (present(nl.new_address) && newAddressGiven(nl.new_address)) {
+    newAddressComplete(c, nl.new_address, "not_located.new_address");
+  }
+}
+
+const NEW_ADDRESS_FIELDS = ["street", "exterior_number", "interior_number", "neighborhood",
+  "municipality", "state", "postal_code", "informant"];
+
+function newAddressGiven(a) {
+  return NEW_ADDRESS_FIELDS.some((k) => text(a[k]) !== null);
+}
+
+function newAddressComplete(c, a, path) {
+  if (!text(a.street) || !text(a.exterior_number) || !text(a.municipality)) {
+    c.block("R-NOT-10", "not10.new_address_incomplete", path);
+  }
+  const postal = text(a.postal_code);
+  if (postal !== null && !/^\d{5}$/.test(postal)) {
+    c.block("R-NOT-10", "not10.postal_code", `${path}.postal_code`);
+  }
+}
+
+function localizationResultRecorded(c) {
+  const loc = c.f.localization;
+  if (!present(loc) || !present(loc.result)) {
+    c.missing("R-NOT-10", "localization.result");
+    return;
+  }
+  if (loc.result === "found") {
+    if (!present(loc.new_address) || !newAddressGiven(loc.new_address)) {
+      c.block("R-NOT-10", "not10.new_address_incomplete", "localization.new_address");
+    } else {
+      newAddressComplete(c, loc.new_address, "localization.new_address");
+    }
+    return;
+  }
+  const statements = list(loc.statements).filter((s) => text(s.name) && text(s.text));
+  if (!(statements.length > 0 || text(loc.notes) || c.mediaRoles.has("evidence"))) {
+    c.block("R-NOT-10", "not10.localization_no_evidence", "localization");
+  }
 }
 
 // ---- R-PAE-1 --------------------------------------------------------------------------------
@@ -912,6 +952,9 @@ export const CHECKS_BY_KIND = {
   notification: [...COMMON, endsWithinBusinessHours, attendeePresent, ...ATTENDED, ...FOLLOW_UP,
     refusalGoesToEstrados],
   not_located: [...COMMON, endsWithinBusinessHours, notLocatedHasEvidence],
+  // A localización investigates where the debtor is: no act is notified (checks.py).
+  localization: [timesRecorded, startsInBusinessTime, fieldUserIdentified,
+    endsWithinBusinessHours, localizationResultRecorded],
   payment_demand: [...COMMON, endsWithinBusinessHours, attendeePresent, ...ATTENDED,
     ...FOLLOW_UP, paymentOutcomeRecorded, obstructionJustified],
   // R-CAL-4: an embargo under way may run into non-business time, so no end-time check.

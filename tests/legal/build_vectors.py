@@ -180,6 +180,19 @@ def not_located(start: str = "2026-03-10T11:00:00-06:00", **extra: Any) -> dict:
     return visit("not_located", start, **{**base, **extra})
 
 
+NEW_ADDRESS = {"street": "Av. Patria", "exterior_number": "1500", "neighborhood": "Jardines",
+               "municipality": "Zapopan", "state": "Jalisco", "postal_code": "45110",
+               "informant": "Rosa Díaz (vecina del 102)"}
+
+
+def localization(start: str = "2026-03-10T11:00:00-06:00", **extra: Any) -> dict:
+    base = {"localization": {"result": "found", "new_address": dict(NEW_ADDRESS)}}
+    facts = visit("localization", start, **{**base, **extra})
+    for key in ("address", "address_verification", "addressee_asked", "representative_asked"):
+        facts.pop(key)  # a localización visits no address of the document's
+    return facts
+
+
 def payment_demand(start: str = "2026-03-12T10:00:00-06:00", **extra: Any) -> dict:
     base = {"attendee": REPRESENTATIVE, "copy_delivered": True,
             "media": [{"role": "facade", "id": "foto-1"}, {"role": "signature", "id": "f-1"}],
@@ -609,6 +622,33 @@ case("not10-photo-is-evidence", "R-NOT-10", "Negocio cerrado con fotografía com
      not_located(not_located={"reason": "closed"}), [])
 case("not10-missing", "R-NOT-10", "Acta de no localización sin datos de la no localización.",
      without(not_located(), "not_located"), [("R-NOT-10", B, "not_located")])
+case("not10-new-address", "R-NOT-10",
+     "No localizado: la vecina da el nuevo domicilio completo (cambio de domicilio).",
+     not_located(not_located={"reason": "moved", "premises_state": "Local vacío",
+                              "new_address": dict(NEW_ADDRESS)}), [])
+case("not10-new-address-incomplete", "R-NOT-10",
+     "Nuevo domicilio sin número exterior ni municipio: la oficina no puede enviar a nadie.",
+     not_located(not_located={"reason": "moved", "premises_state": "Local vacío",
+                              "new_address": {"street": "Av. Patria", "postal_code": "4511"}}),
+     [("R-NOT-10", B, "not_located.new_address"),
+      ("R-NOT-10", B, "not_located.new_address.postal_code")])
+case("not10-localization-found", "R-NOT-10", "Localización: encontrado en un nuevo domicilio.",
+     localization(), [])
+case("not10-localization-found-without-address", "R-NOT-10",
+     "Localización «encontrado» sin domicilio.",
+     localization(localization={"result": "found"}),
+     [("R-NOT-10", B, "localization.new_address")])
+case("not10-localization-not-found", "R-NOT-10",
+     "Localización sin resultado, con el dicho de un vecino.",
+     localization(localization={"result": "not_found", "statements": [
+         {"name": "Luis Mora (tienda de la esquina)", "text": "No los conoce"}]}), [])
+case("not10-localization-not-found-no-evidence", "R-NOT-10",
+     "Localización sin resultado y sin evidencia.",
+     localization(localization={"result": "not_found"}),
+     [("R-NOT-10", B, "localization")])
+case("not10-localization-no-result", "R-NOT-10", "Localización sin resultado registrado.",
+     localization(localization={"notes": "Se buscó en el padrón municipal"}),
+     [("R-NOT-10", B, "localization.result")])
 
 # R-PAE-1: requerimiento -----------------------------------------------------------------------
 

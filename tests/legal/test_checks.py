@@ -42,10 +42,12 @@ def judged(facts: dict[str, Any], params: CheckParams = PARAMS) -> list[tuple[st
 def test_clean_records_of_every_kind() -> None:
     for case_id in ("cal3-clean-personal-notification", "not3-citatorio-clean",
                     "not4-posting-clean", "not5-follow-up-clean", "not10-clean",
-                    "pae1-proof-shown", "pae4-seizure-clean", "pae7-extension-covers"):
+                    "pae1-proof-shown", "pae4-seizure-clean", "pae7-extension-covers",
+                    "not10-localization-found"):
         assert judged(facts_of(case_id)) == [], case_id
     assert set(CHECKS_BY_KIND) == {"citatorio", "posting_record", "notification", "not_located",
-                                   "payment_demand", "seizure", "seizure_extension"}
+                                   "payment_demand", "seizure", "seizure_extension",
+                                   "localization"}
 
 
 def test_R_GPS_1_a_fix_far_from_the_address_asks_why_in_es_MX_units() -> None:

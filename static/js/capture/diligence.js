@@ -14,6 +14,7 @@ import { buildFacts, correctionDraft, draftFromPayload, finalizeDraft, isoToLoca
 import { requestBackgroundSync } from "./sync.js";
 import {
   KIND_LABELS, counted, formatBytes, formatDateTime, fromTemplate, pendingSummary, recordStatus, startApp,
+  workOf,
 } from "./ui.js";
 
 const GPS_AUTO_M = 30; // a fix this good is taken without asking
@@ -87,13 +88,16 @@ function showAssignment(a) {
   const box = $("assignment-summary");
   const { debtor, address } = a.document;
   box.querySelector('[data-field="debtor"]').textContent = debtor.legal_name;
-  box.querySelector('[data-field="document"]').textContent = `${a.document.kind_label} ${a.document.folio}`;
+  box.querySelector('[data-field="document"]').textContent = `${workOf(a)}${a.document.kind_label} ${a.document.folio}`;
   box.querySelector('[data-field="address"]').textContent = address.one_line;
   showSlot("address_origin", address.origin_label || address.origin || "—");
 }
 
 function visibility(values) {
-  applyVisibility(form, values, { role: ctx.user.role, addresseeType: assignment.document.debtor.person_type });
+  applyVisibility(form, values, {
+    role: ctx.user.role, addresseeType: assignment.document.debtor.person_type,
+    assignmentKind: assignment.kind || "diligence", // a localización offers only its result
+  });
   const followUp = values.situation === "follow_up" || values["ui.after_citatorio"] === true;
   form.querySelector("[data-follow-up]").hidden = !followUp;
   form.querySelector("[data-started]").hidden = !values.situation;

@@ -7,6 +7,7 @@
 //   data-hide-when="name=v1,v2"             hidden when it has one of them
 //   data-roles="executor"                   shown to that role only
 //   data-company-only                       shown when the addressee is a company
+//   data-assignment-kinds="localization"    shown for that kind of assignment only
 // Hidden parts never reach the acta (relevantNames). Each answer is saved to IndexedDB the
 // moment it changes, with the time it was entered (R-NOT-9), so a crash loses nothing.
 
@@ -46,8 +47,8 @@ function matches(rule, values) {
 }
 
 /** Shows what applies to the situation, role and addressee; hides the rest. */
-export function applyVisibility(form, values, { role, addresseeType }) {
-  for (const el of form.querySelectorAll("[data-situations],[data-show-when],[data-hide-when],[data-roles],[data-company-only]")) {
+export function applyVisibility(form, values, { role, addresseeType, assignmentKind = "diligence" }) {
+  for (const el of form.querySelectorAll("[data-situations],[data-show-when],[data-hide-when],[data-roles],[data-company-only],[data-assignment-kinds]")) {
     const d = el.dataset;
     let shown = true;
     if (d.situations) shown = d.situations.split(" ").includes(values.situation);
@@ -55,6 +56,7 @@ export function applyVisibility(form, values, { role, addresseeType }) {
     if (shown && d.hideWhen) shown = !matches(d.hideWhen, values);
     if (shown && d.roles) shown = d.roles.split(" ").includes(role);
     if (shown && "companyOnly" in d) shown = addresseeType !== "person";
+    if (shown && d.assignmentKinds) shown = d.assignmentKinds.split(" ").includes(assignmentKind);
     el.hidden = !shown;
   }
 }

@@ -6,7 +6,7 @@ import { getAll, getMeta } from "./db.js";
 import { enrollSignedIn } from "./sync.js";
 import {
   KIND_LABELS, attentionRank, attentionText, counted, formatDateTime, fromTemplate, pendingSummary, recordStatus,
-  startApp,
+  startApp, workOf,
 } from "./ui.js";
 
 const app = await startApp();
@@ -139,7 +139,7 @@ async function render() {
       debtor: a.document.debtor.legal_name,
       distance: (el) => { el.textContent = km === null ? "" : `a ${formatDistance(km)}`; el.hidden = km === null; },
       address: a.document.address.one_line,
-      document: `${a.document.kind_label} ${a.document.folio}`,
+      document: `${workOf(a)}${a.document.kind_label} ${a.document.folio}`,
       due: formatDateTime(`${a.due_on}T12:00:00Z`, "UTC", { dateStyle: "medium" }),
       overdue: (el) => { el.textContent = overdue ? "· Vencida" : ""; el.hidden = !overdue; },
       state: returned ? "Devuelta para corrección"

@@ -32,10 +32,16 @@ export const KIND_LABELS = {
   posting_record: "Constancia de fijación",
   notification: "Notificación",
   not_located: "No localizado",
+  localization: "Localización del deudor",
   payment_demand: "Requerimiento de pago",
   seizure: "Embargo",
   seizure_extension: "Ampliación de embargo",
 };
+
+/** "Localización del deudor · " before the document when that is the work assigned. */
+export function workOf(a) {
+  return a.kind === "localization" ? `${a.kind_label} · ` : "";
+}
 
 /** "2 fotos y 1 firma": photos and signatures named apart. */
 export function filesText(files) {
