@@ -42,7 +42,8 @@ def verify_address(page: Page, facade: Path) -> None:
 
 
 def take_photo(page: Page, role: str, path: Path) -> None:
-    picker = page.locator(f".photos[data-role={role}]")
+    # The visible one: a role may have a picker in more than one section (e.g. localización).
+    picker = page.locator(f".photos[data-role={role}] >> visible=true")
     before = picker.locator(".thumb").count()
     picker.locator("input[type=file]").set_input_files(str(path))
     expect(picker.locator("[data-photo-status]")).to_have_text("Foto guardada en el teléfono.")

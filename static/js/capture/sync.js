@@ -320,8 +320,23 @@ function reviewOf(d) {
     reason: d.review ? d.review.reason : null, at: d.review ? d.review.at : null };
 }
 
+/** A page and the service worker may pull at once; an answer that arrives after a newer one
+ * was applied is stale as a whole (it would bring back an old credential or worklist). The
+ * cursor is the server's change clock, so it orders the answers. A full answer is always taken:
+ * the server sends one when it does not know the phone's cursor (e.g. restored from backup). */
+function isStale(answer, storedCursor) {
+  if (answer.full || !storedCursor) return false;
+  try {
+    return BigInt(answer.cursor) < BigInt(storedCursor);
+  } catch {
+    return false;
+  }
+}
+
 async function applyPull(db, answer) {
   await transact(db, ["assignments", "records", "meta"], "readwrite", async (s) => {
+    const stored = await promised(s.meta.get("cursor"));
+    if (isStale(answer, stored && stored.value)) return;
     if (answer.full) s.assignments.clear();
     for (const assignment of answer.assignments) {
       // Withdrawn or done: the phone drops it; what was captured on it stays (records keep a copy).
