@@ -11,8 +11,6 @@ from sqlalchemy import select
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.credits.estrados import (
-    issue_agreement,
-    record_publication,
     record_retirement,
     retirements_due,
 )
@@ -20,17 +18,7 @@ from fieldapp.credits.models import CreditNotification, EstradosCase
 from fieldapp.diligences.services import decide
 from fieldapp.extensions import db
 from tests.credits.conftest import credit_of, notification_on
-from tests.credits.test_estrados import TODAY, approved, cases_of, refused_on
-
-
-def _published(desk) -> EstradosCase:  # type: ignore[no-untyped-def]
-    approved(desk, kind="notification", facts=refused_on("2026-03-10"))
-    [case] = cases_of(desk)
-    issue_agreement(case, "AC-1", date(2026, 3, 11), actor=desk.supervisor, today=TODAY)
-    record_publication(case, date(2026, 3, 12), date(2026, 3, 12), actor=desk.supervisor,
-                       today=TODAY)
-    db.session.commit()
-    return case
+from tests.credits.test_estrados import TODAY, _published
 
 
 def _actions(case: EstradosCase) -> list[str]:
