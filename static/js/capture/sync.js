@@ -333,6 +333,14 @@ function isStale(answer, storedCursor) {
   }
 }
 
+/** A credential renewal moves no change clock, so two answers with the same cursor may carry
+ * different credentials: the one the server numbered higher stays (R-NOT-8, R-PAE-2). */
+function newerCredential(user, stored) {
+  const version = (u) => (u && u.credential && u.credential.version) || 0;
+  if (!stored || version(stored) <= version(user)) return user;
+  return { ...user, credential: stored.credential };
+}
+
 async function applyPull(db, answer) {
   await transact(db, ["assignments", "records", "meta"], "readwrite", async (s) => {
     const stored = await promised(s.meta.get("cursor"));
@@ -359,7 +367,8 @@ async function applyPull(db, answer) {
     if (answer.legal_pack) s.meta.put({ key: "pack", value: answer.legal_pack });
     // Always the whole list: the executor's seals not used yet, to warn offline (R-PAE-8).
     if (Array.isArray(answer.seals)) s.meta.put({ key: "seals", value: answer.seals });
-    s.meta.put({ key: "user", value: answer.user });
+    const storedUser = await promised(s.meta.get("user"));
+    s.meta.put({ key: "user", value: newerCredential(answer.user, storedUser && storedUser.value) });
     s.meta.put({ key: "cursor", value: answer.cursor });
     s.meta.put({ key: "pulled_at", value: new Date().toISOString() });
   });
