@@ -61,9 +61,9 @@ function keepPage(key, response) {
   return changePages(async () => (await caches.open(PAGES_CACHE)).put(key, response));
 }
 
-// A failed run is tried again within the event (well inside the browser's limit of a few
-// minutes per sync event) before the browser's own, much later, retry.
-const SYNC_RETRY_DELAYS_MS = [3000, 10000];
+// A failed run is tried again within the event before the browser's own, much later, retry;
+// 103 s of waits in all, inside Chromium's limit of 3 minutes per sync event.
+const SYNC_RETRY_DELAYS_MS = [3000, 10000, 30000, 60000];
 
 /**
  * Installs the worker's handlers for this shell. Called once, synchronously, by /sw.js while

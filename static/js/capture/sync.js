@@ -439,26 +439,40 @@ export async function syncUser(userId, { force = false, queue = false } = {}) {
   }, queue);
 }
 
+/** Whether the user's outbox still holds records the server lacks or has not completed. */
+async function outboxOpen(userId) {
+  const records = await getAll(await openUserDb(userId), "records");
+  return records.some((r) => OPEN_STATES.has(r.state));
+}
+
 /**
- * Every user who keeps data on this phone (the service worker's Background Sync). A user whose
- * run fails is tried again after each of `retryDelaysMs` while the event lasts: the browser's own
- * retry of a failed sync event comes minutes later (Chromium: 5 min, then 15), far too late for a
- * link that only hiccuped as it came back.
+ * Every user who keeps data on this phone (the service worker's Background Sync). A user's run
+ * that fails, or ends with the outbox still open, is tried again after each of `retryDelaysMs`
+ * while the event lasts: the browser's own retry of a failed sync event comes minutes later
+ * (Chromium: 5 min, then 15), far too late for a link that only hiccuped as it came back.
+ * The worker waits for a run already under way (a page's, which may be cut by the page closing)
+ * instead of taking that run's word for it: the event is the outbox's last chance while no page
+ * of the app is open.
  */
 export async function syncAllUsers({ retryDelaysMs = [] } = {}) {
   const users = await registeredUsers();
-  const results = [];
+  const unfinished = [];
   for (const user of users) {
-    let result = await syncUser(user.user_id, { force: true });
+    const attempt = async () => {
+      const result = await syncUser(user.user_id, { force: true, queue: true });
+      if (result === "failed") return false;
+      return result !== "done" || !(await outboxOpen(user.user_id));
+    };
+    let finished = await attempt();
     for (const delay of retryDelaysMs) {
-      if (result !== "failed") break;
+      if (finished) break;
       await new Promise((resolve) => { setTimeout(resolve, delay); });
-      result = await syncUser(user.user_id, { force: true });
+      finished = await attempt();
     }
-    results.push(result);
+    if (!finished) unfinished.push(user.user_id);
   }
-  if (results.includes("failed")) throw new Error("sync failed; the browser will retry");
-  return results;
+  if (unfinished.length) throw new Error("sync failed; the browser will retry");
+  return unfinished;
 }
 
 /** Asks the browser to run the outbox when the network is back, even with the app closed. */
