@@ -19,7 +19,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import expect
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, text
 
 from fieldapp import create_app
 from fieldapp.extensions import db
@@ -103,19 +103,42 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     url = f"{PG_SERVER_URL}/{name}"
     _migrate(url, base)
     yield url
+    _forget_cleaner(url)
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
-def _truncate_all(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
-        if tables:
-            quoted = ", ".join(f'"{t}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+_cleaners: dict[str, tuple[object, str]] = {}
+
+
+def _empty_all(url: str) -> None:
+    """Empties every table and restarts the sequences a test used, as a fresh migrated database.
+    DELETE rather than TRUNCATE: TRUNCATE of every table gives each a new file on disk, about a
+    second per test on this machine, most of the PostgreSQL suite's time. The replica role skips
+    the foreign keys' and the append-only triggers while the whole database is emptied at once;
+    one round trip for all the tables."""
+    if url not in _cleaners:
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            tables = conn.scalars(text(
+                "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'alembic_version'")).all()
+        _cleaners[url] = (engine, "; ".join(f"DELETE FROM {t}" for t in tables))
+    engine, delete_all = _cleaners[url]
+    with engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.exec_driver_sql("SET LOCAL session_replication_role = replica; " + delete_all)
+        used = conn.scalars(text(
+            "SELECT quote_ident(sequencename) FROM pg_sequences "
+            "WHERE schemaname = 'public' AND last_value IS NOT NULL")).all()
+        if used:
+            conn.exec_driver_sql("; ".join(f"ALTER SEQUENCE {s} RESTART" for s in used))
+
+
+def _forget_cleaner(url: str) -> None:
+    engine, _ = _cleaners.pop(url, (None, ""))
+    if engine is not None:
+        engine.dispose()  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -126,7 +149,7 @@ def database_url(migrated_database: str, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{copy}"
         return
     yield migrated_database
-    _truncate_all(migrated_database)
+    _empty_all(migrated_database)
 
 
 def make_test_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
