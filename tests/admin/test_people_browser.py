@@ -10,7 +10,7 @@ from fieldapp.extensions import db
 from tests.capture.conftest import Phone, phone  # noqa: F401 (the phone fixture)
 from tests.capture.flows import open_assignment
 from tests.conftest import PASSWORD
-from tests.live import LiveServer, login, screenshot
+from tests.live import LiveServer, login, screenshot, wait_for_async
 
 pytestmark = pytest.mark.browser
 
@@ -64,13 +64,12 @@ def test_a_renewed_credential_reaches_the_phone_at_its_next_pull(
     # The phone's next pull brings it; then, with no signal, the cached page shows the new one.
     page.goto(f"{live_server.url}/captura/")
     page.click("#sync-now")
-    page.wait_for_function(
-        """async (id) => {
+    wait_for_async(page, """async (id) => {
           const m = await import(document.querySelector("script[type=module]").src
               .split("/js/")[0] + "/js/capture/db.js");
           const user = await m.getMeta(await m.openUserDb(id), "user");
           return Boolean(user && user.credential && user.credential.number === "EJ-1401-0099");
-        }""", arg=executor_id, polling=500, timeout=60_000)
+        }""", executor_id, timeout=60)
     phone.context.set_offline(True)  # type: ignore[union-attr]
     open_assignment(page, live_server, second)
     expect(page.locator('[data-show="credential"]').first).to_contain_text("EJ-1401-0099")
