@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { buildFacts } from "../../static/js/capture/records.js";
+import { buildFacts, draftFromPayload, isoToLocalInput } from "../../static/js/capture/records.js";
 import { makePack } from "./fixtures.js";
 
 const SHA = (c) => c.repeat(64);
@@ -155,5 +155,40 @@ describe("buildFacts", () => {
       "seizure.witnesses.0.signature": "2026-03-10T16:12:00Z", "seizure.custodian.signature": "2026-03-10T16:13:00Z",
     });
     assert.deepEqual(facts.media, [{ role: "signature", id: SHA("e") }, { role: "signature", id: SHA("f") }]);
+  });
+});
+
+// A record returned for correction becomes a draft again (draftFromPayload): the form must
+// open in the same situation with the same on-screen answers, the credential from the phone.
+describe("draftFromPayload", () => {
+  const payloadOf = (facts, kind) => ({
+    id: "r1", assignment_id: 7, kind, facts, media: [], gps: null, replaces: null,
+    captured_at: "2026-03-10T16:20:00Z",
+  });
+
+  test("a constancia de fijación opens as a citatorio left with nobody, at its hour", () => {
+    const facts = build(draft({ situation: "citatorio", "ui.citatorio_delivery": "nobody_present" }), []);
+    const again = draftFromPayload(payloadOf(facts, facts.kind), assignment);
+    assert.equal(again.values.situation, "citatorio");
+    assert.equal(again.values["ui.citatorio_delivery"], "nobody_present");
+    assert.equal(again.values["ui.appointment_time"], "10:00");
+    assert.equal("ui.after_citatorio" in again.values, false);
+  });
+
+  test("a notification on a citatorio opens as its follow-up; the credential is not copied", () => {
+    const facts = {
+      kind: "notification", citatorio: { issued_at: "2026-03-09T16:00:00.000Z", appointed_at: "2026-03-10T16:00:00.000Z" },
+      field_user: { credential_number: "OLD-1", legal_basis: "Art. 137 CFF", has_photo: true },
+      address: { text: "Av. Juárez 100" }, recipient: { name: "Ana" },
+    };
+    const again = draftFromPayload(payloadOf(facts, "notification"), assignment);
+    assert.equal(again.values.situation, "follow_up");
+    assert.equal(again.values["ui.after_citatorio"], false);
+    assert.equal(again.values["ui.citatorio_issued"], isoToLocalInput("2026-03-09T16:00:00.000Z"));
+    assert.equal(again.values["field_user.legal_basis"], "Art. 137 CFF");
+    assert.equal("field_user.credential_number" in again.values, false);
+    assert.equal(again.values["ui.credential_shown"], true);
+    assert.equal(again.values["address.text"], "Av. Juárez 100");
+    assert.equal(again.values["recipient.name"], "Ana");
   });
 });

@@ -286,24 +286,43 @@ function withSigner(media, values) {
 
 /** The answers of a record the server sent back (returned for correction, this phone never
  * had it or was wiped since): the inverse of buildFacts. */
-export function draftFromPayload(payload, assignment) {
-  const facts = payload.facts;
+/** The answers a record's facts hold, as the form's field names; the field user's credential
+ * comes from the phone's own copy, except the legal basis the executor confirmed. */
+function answersOf(facts) {
   const values = {};
   for (const [k, v] of Object.entries(facts)) if (!DERIVED_FACTS.has(k)) flatten(v, k, values);
   for (const name of Object.keys(values)) {
     if (name.startsWith("field_user.") && name !== "field_user.legal_basis") delete values[name];
   }
-  const kind = payload.kind;
-  values.situation = { posting_record: "citatorio" }[kind] || (kind === "notification" && facts.citatorio ? "follow_up" : kind);
+  return values;
+}
+
+/** The form's situation for a record kind: a posting record is a citatorio left with a
+ * neighbour or posted; a notification made on a citatorio is its follow-up. */
+function situationOf(kind, facts) {
+  if (kind === "posting_record") return "citatorio";
+  return kind === "notification" && facts.citatorio ? "follow_up" : kind;
+}
+
+/** The on-screen answers about a citatorio: how it was left, or the one the visit follows. */
+function citatorioAnswers(kind, facts) {
+  const answers = {};
   if (kind === "citatorio" || kind === "posting_record") {
-    values["ui.citatorio_delivery"] = facts.posting_reason || "person";
-    if (facts.appointment_at) values["ui.appointment_time"] = facts.appointment_at.slice(11, 16);
+    answers["ui.citatorio_delivery"] = facts.posting_reason || "person";
+    if (facts.appointment_at) answers["ui.appointment_time"] = facts.appointment_at.slice(11, 16);
   }
   if (facts.citatorio) {
-    values["ui.after_citatorio"] = kind === "payment_demand" || kind === "seizure" || kind === "seizure_extension";
-    values["ui.citatorio_issued"] = isoToLocalInput(facts.citatorio.issued_at);
-    values["ui.citatorio_appointed"] = isoToLocalInput(facts.citatorio.appointed_at);
+    answers["ui.after_citatorio"] = kind === "payment_demand" || kind === "seizure" || kind === "seizure_extension";
+    answers["ui.citatorio_issued"] = isoToLocalInput(facts.citatorio.issued_at);
+    answers["ui.citatorio_appointed"] = isoToLocalInput(facts.citatorio.appointed_at);
   }
+  return answers;
+}
+
+export function draftFromPayload(payload, assignment) {
+  const facts = payload.facts;
+  const values = { ...answersOf(facts), situation: situationOf(payload.kind, facts),
+    ...citatorioAnswers(payload.kind, facts) };
   values["ui.credential_shown"] = Boolean(facts.field_user && facts.field_user.has_photo);
   values["address.text"] = facts.address ? facts.address.text : "";
   return {
