@@ -4,25 +4,21 @@ acta and verification tests."""
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from io import BytesIO
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from PIL import Image, ImageDraw
 
 from fieldapp.assignments.models import Assignment
 from fieldapp.auth.models import User
 from fieldapp.diligences.models import Diligence
-from fieldapp.extensions import db
 from fieldapp.offices.models import Office
 from tests.factories import Factory
+from tests.scenarios import PAD, ApiPhone, File, assignment_of, captioned_photo, media_items, signature_png
 from tests.seals.embargo import SEIZURE_FACTS, Enforcement, enforcement_setup
-from tests.sync.conftest import Phone, enroll
 from tests.sync.helpers import (
     ADDRESS,
     CITATORIO_FACTS,
@@ -30,43 +26,11 @@ from tests.sync.helpers import (
     FIELD_USER,
     NOTIFICATION_FACTS,
     make_record,
-    media_item,
 )
 
 # Cases: one per acta, named as the screenshots are (test-artifacts/screenshots/acta-<case>.png).
 CASES = ("citatorio", "posting_record", "notification", "notification_follow_up", "not_located",
          "payment_demand", "seizure", "seizure_extension")
-
-
-def photo_bytes(seed: int, label: str, fmt: str = "JPEG", size: tuple[int, int] = (640, 480)) -> bytes:
-    """A photo-like image (a gradient with a caption), different for each seed."""
-    w, h = size
-    image = Image.new("RGB", size)
-    pixels = image.load()
-    assert pixels is not None
-    for y in range(h):
-        for x in range(0, w, 4):
-            shade = (int(120 + 80 * math.sin((x + seed * 40) / 90)), int(110 + 60 * y / h),
-                     int(90 + 100 * x / w))
-            for dx in range(4):
-                pixels[x + dx, y] = shade
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((w // 5, h // 3, 4 * w // 5, h - 20), outline=(250, 250, 250), width=6)
-    draw.text((w // 5 + 12, h // 3 + 12), f"{label} {seed}", fill=(255, 255, 255))
-    out = BytesIO()
-    image.save(out, fmt, quality=80)
-    return out.getvalue()
-
-
-def signature_bytes(seed: int = 0) -> bytes:
-    """A signature as the phone's pad sends it: a black stroke on a transparent PNG."""
-    image = Image.new("RGBA", (480, 160), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    points = [(20 + i * 11, 90 + int(40 * math.sin(i / 2.5 + seed))) for i in range(40)]
-    draw.line(points, fill=(0, 0, 0, 255), width=5)
-    out = BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
 
 
 FOLLOW_UP_FACTS: dict[str, Any] = {
@@ -159,7 +123,7 @@ class Office1:
     admin: User
     notifier: User
     executor: User
-    notifier_phone: Phone
+    notifier_phone: ApiPhone
     enforcement: Enforcement
     notifier_assignments: list[Assignment]
 
@@ -170,13 +134,9 @@ def office1(factory: Factory, client: FlaskClient) -> Office1:
     office = enforcement.office
     notifier = factory.user(office, "notifier", full_name="Juan Pérez Gómez")
     admin = factory.user(office, "admin")
-    assignments = []
-    for _ in range(len(CASES)):
-        document = factory.portfolio_item(office, notifier)
-        assignments.append(db.session.query(Assignment).filter_by(document_id=document.id).one())
-    token, device_id = enroll(notifier)
+    assignments = [assignment_of(factory.portfolio_item(office, notifier)) for _ in CASES]
     return Office1(office, enforcement.supervisor, admin, notifier, enforcement.executor,
-                   Phone(client, token, device_id, notifier), enforcement, assignments)
+                   ApiPhone.enroll(client, notifier), enforcement, assignments)
 
 
 # Facts the phone derives rather than the user typing them (static/js/capture/records.js,
@@ -214,10 +174,7 @@ def push_case(o: Office1, case: str, *, send_files: bool = True, phone_entry_tim
     returns it stored. ``phone_entry_times`` gives every answer its time of entry, as the
     phone does; ``change`` edits the facts before they are sent."""
     index = CASES.index(case)
-    facade = photo_bytes(index, "FACHADA")
-    signature = signature_bytes(index)
-    media = [media_item(facade)]
-    files = [(facade, "image/jpeg")]
+    files: list[File] = [(captioned_photo(index, "FACHADA"), "facade", "image/jpeg")]
     executor = case in ("payment_demand", "seizure", "seizure_extension")
     phone = o.enforcement.phones[0] if executor else o.notifier_phone
     if executor:
@@ -225,21 +182,15 @@ def push_case(o: Office1, case: str, *, send_files: bool = True, phone_entry_tim
     else:
         assignment = o.notifier_assignments[index]
     if case == "posting_record":
-        posting = photo_bytes(index + 50, "CITATORIO FIJADO")
-        media.append(media_item(posting, "posting"))
-        files.append((posting, "image/jpeg"))
+        files.append((captioned_photo(index + 50, "CITATORIO FIJADO"), "posting", "image/jpeg"))
     elif case == "not_located":
-        evidence = photo_bytes(index + 60, "LOCAL VACIO", "WEBP")
-        media.append(media_item(evidence, "evidence", "image/webp"))
-        files.append((evidence, "image/webp"))
+        files.append((captioned_photo(index + 60, "LOCAL VACIO", "WEBP"), "evidence", "image/webp"))
     else:
-        media.append(media_item(signature, "signature", "image/png"))
-        files.append((signature, "image/png"))
+        files.append((signature_png(index, size=PAD), "signature", "image/png"))
     if case in ("seizure", "seizure_extension"):
-        for n in range(3 if case == "seizure" else 1):
-            item = photo_bytes(index + 70 + n, f"BIEN {n + 1}")
-            media.append(media_item(item, "item"))
-            files.append((item, "image/jpeg"))
+        files += [(captioned_photo(index + 70 + n, f"BIEN {n + 1}"), "item", "image/jpeg")
+                  for n in range(3 if case == "seizure" else 1)]
+    media = media_items(files)
     facts = {
         "citatorio": CITATORIO_FACTS, "posting_record": POSTING_FACTS,
         "notification": NOTIFICATION_FACTS, "notification_follow_up": FOLLOW_UP_FACTS,
@@ -256,11 +207,6 @@ def push_case(o: Office1, case: str, *, send_files: bool = True, phone_entry_tim
     extra = ({"warning_reasons": {"R-NOT-5": "Tráfico por cierre de Av. Vallarta"}}
              if case == "notification_follow_up" else {})
     record = make_record(assignment.id, kind=facts["kind"], facts=facts, media=media, **extra)
-    result = phone.push_ok([record])["results"][0]
-    assert result["status"] == "accepted", result
-    for data, content_type in files if send_files else ():
-        assert phone.put_media(data, content_type=content_type).status_code in (200, 201)
-    db.session.expire_all()
-    diligence = db.session.get(Diligence, record["id"])
-    assert diligence is not None and diligence.complete is send_files
+    diligence = phone.push_diligence(record, files, upload=send_files)
+    assert diligence.complete is send_files
     return diligence

@@ -15,7 +15,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from PIL import Image
 from playwright.sync_api import BrowserContext, BrowserType, Page, expect
 
 from fieldapp.extensions import db
@@ -112,20 +111,6 @@ def phone(browser_type: BrowserType, browser_type_launch_args: dict[str, Any], t
     device = Phone(browser_type, browser_type_launch_args, tmp_path / "profile", live_server)
     yield device
     device.close()
-
-
-def camera_jpeg(path: Path, size: tuple[int, int] = (4000, 3000), orientation: int | None = None,
-                colour: tuple[int, int, int] = (120, 140, 90)) -> Path:
-    """A camera-sized JPEG with a red band on its top edge (as stored), and an optional EXIF
-    orientation tag (6: the phone was held upright, the pixels lie on their side)."""
-    image = Image.new("RGB", size, colour)
-    image.paste((200, 30, 30), (0, 0, size[0], size[1] // 10))
-    exif = Image.Exif()
-    exif[0x010F] = "Cámara de prueba"
-    if orientation is not None:
-        exif[0x0112] = orientation
-    image.save(path, "JPEG", quality=85, exif=exif.tobytes())
-    return path
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ from fieldapp.auth.models import User
 from fieldapp.diligences.models import Diligence
 from fieldapp.diligences.services import decide
 from fieldapp.extensions import db
-from tests.capture.conftest import TZ, business_moment, camera_jpeg, screenshot
+from tests.capture.conftest import TZ, business_moment, screenshot
 from tests.capture.flows import DRAFT_URL, attendee, choose, finalize, open_assignment, sign, verify_address
+from tests.scenarios import camera_jpeg
 
 pytestmark = pytest.mark.browser
 OBSERVATIONS = "Falta el número de la identificación: corríjalo."

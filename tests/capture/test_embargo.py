@@ -23,7 +23,7 @@ from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
 from fieldapp.media.models import MediaBlob
 from fieldapp.seals.models import Seal, SealUse
-from tests.capture.conftest import SCREENSHOTS, LiveServer, business_moment, camera_jpeg
+from tests.capture.conftest import SCREENSHOTS, LiveServer, business_moment
 from tests.capture.flows import (
     attendee,
     choose,
@@ -35,6 +35,7 @@ from tests.capture.flows import (
     wait_for_saved_answer,
     witnesses_sign,
 )
+from tests.scenarios import camera_jpeg
 
 pytestmark = pytest.mark.browser
 

@@ -24,7 +24,7 @@ from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
 from fieldapp.seals.models import Seal, SealUse
 from tests.actas.test_acta_pdf import one_line, pdftotext
-from tests.capture.conftest import LiveServer, business_moment, camera_jpeg
+from tests.capture.conftest import LiveServer, business_moment
 from tests.capture.flows import (
     arrive,
     attendee,
@@ -35,6 +35,7 @@ from tests.capture.flows import (
     witnesses_sign,
 )
 from tests.capture.test_embargo import add_item, demand_not_paid, fill_item, shot
+from tests.scenarios import camera_jpeg
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from fieldapp.assignments.services import live_assignment
 from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
-from tests.capture.conftest import TZ, business_moment, camera_jpeg, screenshot
+from tests.capture.conftest import TZ, business_moment, screenshot
 from tests.capture.flows import attendee, choose, finalize, open_assignment, sign, verify_address
+from tests.scenarios import camera_jpeg
 
 pytestmark = pytest.mark.browser
 

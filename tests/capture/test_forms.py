@@ -10,8 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fieldapp.assignments.services import live_assignment
-from tests.capture.conftest import TZ, business_moment, camera_jpeg, screenshot
+from tests.capture.conftest import TZ, business_moment, screenshot
 from tests.capture.flows import attendee, choose, open_assignment, verify_address
+from tests.scenarios import camera_jpeg
 
 pytestmark = pytest.mark.browser
 

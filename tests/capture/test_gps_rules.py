@@ -14,8 +14,9 @@ from playwright.sync_api import Page, expect
 from fieldapp.assignments.services import live_assignment
 from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
-from tests.capture.conftest import ADDRESS_AT, TZ, business_moment, camera_jpeg, screenshot
+from tests.capture.conftest import ADDRESS_AT, TZ, business_moment, screenshot
 from tests.capture.flows import choose, finalize, open_assignment, take_photo, verify_address
+from tests.scenarios import camera_jpeg
 
 pytestmark = pytest.mark.browser
 

@@ -18,8 +18,9 @@ from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
 from fieldapp.media.models import MediaBlob
 from fieldapp.media.storage import original_path
-from tests.capture.conftest import TZ, business_moment, camera_jpeg, screenshot
+from tests.capture.conftest import TZ, business_moment, screenshot
 from tests.capture.flows import attendee, choose, finalize, open_assignment, sign, verify_address
+from tests.scenarios import camera_jpeg
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.capture.conftest import TZ, business_moment, camera_jpeg, screenshot
+from tests.capture.conftest import TZ, business_moment, screenshot
 from tests.capture.flows import attendee, choose, finalize, open_assignment, sign, verify_address
+from tests.scenarios import camera_jpeg
 
 pytestmark = pytest.mark.browser
 

@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 from fieldapp.assignments.services import live_assignment
 from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
-from tests.capture.conftest import TZ, business_moment, camera_jpeg
+from tests.capture.conftest import TZ, business_moment
 from tests.capture.flows import choose, finalize, in_app, open_assignment, verify_address
+from tests.scenarios import camera_jpeg
 
 pytestmark = pytest.mark.browser
 

@@ -14,9 +14,10 @@ from playwright.sync_api import Page, expect
 
 from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
-from tests.capture.conftest import SCREENSHOTS, business_moment, camera_jpeg
+from tests.capture.conftest import SCREENSHOTS, business_moment
 from tests.capture.flows import attendee, choose, finalize, open_assignment, sign, verify_address
 from tests.capture.test_corrections import office_and_people  # noqa: F401 (a fixture)
+from tests.scenarios import camera_jpeg
 
 pytestmark = pytest.mark.browser
 

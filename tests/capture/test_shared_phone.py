@@ -16,9 +16,10 @@ from fieldapp.assignments.services import live_assignment
 from fieldapp.devices.models import Device
 from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
-from tests.capture.conftest import TZ, business_moment, camera_jpeg, screenshot
+from tests.capture.conftest import TZ, business_moment, screenshot
 from tests.capture.flows import choose, finalize, open_assignment, verify_address
 from tests.conftest import PASSWORD, make_test_app
+from tests.scenarios import camera_jpeg
 
 pytestmark = pytest.mark.browser
 

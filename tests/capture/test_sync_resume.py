@@ -10,7 +10,6 @@ from datetime import time
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -19,7 +18,7 @@ from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
 from fieldapp.media.models import MediaBlob
 from fieldapp.media.storage import original_path
-from tests.capture.conftest import TZ, business_moment, camera_jpeg
+from tests.capture.conftest import TZ, business_moment
 from tests.capture.flows import (
     choose,
     finalize,
@@ -29,15 +28,9 @@ from tests.capture.flows import (
     verify_address,
 )
 from tests.live import wait_for_async, wait_until
+from tests.scenarios import camera_jpeg, noisy_jpeg
 
 pytestmark = pytest.mark.browser
-
-
-def noisy_jpeg(path: Path, seed: int) -> Path:
-    """A photo that stays big after downscaling (noise does not compress): ~1 MB at 1600 px."""
-    image = Image.effect_noise((4000, 3000), 80 + seed).convert("RGB")
-    image.save(path, "JPEG", quality=90)
-    return path
 
 
 def test_a_photo_upload_cut_halfway_resumes_and_nothing_is_duplicated(

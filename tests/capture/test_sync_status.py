@@ -25,10 +25,10 @@ from fieldapp.assignments.services import live_assignment
 from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
 from fieldapp.media.models import MediaBlob
-from tests.capture.conftest import TZ, business_moment, camera_jpeg, screenshot
+from tests.capture.conftest import TZ, business_moment, screenshot
 from tests.capture.flows import choose, finalize, open_assignment, take_photo, verify_address
-from tests.capture.test_sync_resume import noisy_jpeg
 from tests.live import UploadCutter
+from tests.scenarios import camera_jpeg, noisy_jpeg
 
 pytestmark = pytest.mark.browser
 MEDIA_PATH = "/api/sync/v1/media/"

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from fieldapp.assignments.services import live_assignment
-from tests.capture.conftest import TZ, business_moment, camera_jpeg
+from tests.capture.conftest import TZ, business_moment
 from tests.capture.flows import (
     attendee,
     choose,
@@ -21,6 +21,7 @@ from tests.capture.flows import (
     wait_for_saved_answer,
 )
 from tests.live import wait_for_async
+from tests.scenarios import camera_jpeg
 from tests.static_urls import service_worker_shell
 
 pytestmark = pytest.mark.browser

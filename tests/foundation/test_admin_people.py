@@ -15,7 +15,7 @@ from fieldapp.auth.models import CredentialRecord, User
 from fieldapp.extensions import db
 from fieldapp.offices.services import office_today
 from tests.conftest import PASSWORD
-from tests.sync.conftest import enroll
+from tests.scenarios import enroll
 
 CREDENTIAL = {"number": "EJ-1401-0099", "issued_on": "2026-11-01", "valid_until": "2027-10-31",
               "issuer": "Lic. Jorge Pérez, Subdelegado",

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from fieldapp.assignments.models import Assignment
 from fieldapp.auth.models import User
 from fieldapp.diligences.models import Diligence
 from fieldapp.diligences.services import decide
@@ -19,8 +18,8 @@ from fieldapp.extensions import db
 from fieldapp.offices.models import Office, Sector
 from fieldapp.portfolio.models import Credit, Document
 from tests.factories import Factory
-from tests.sync.conftest import Phone, enroll
-from tests.sync.helpers import NOTIFICATION_FACTS, jpeg_bytes, make_record, media_item, png_bytes
+from tests.scenarios import ApiPhone, assignment_of, evidence, staff, work_item
+from tests.sync.helpers import NOTIFICATION_FACTS, make_record
 
 FAR_AWAY = date(2099, 12, 31)
 
@@ -42,35 +41,9 @@ class Work:
 
 def _document(factory: Factory, office: Office, sector: Sector | None, user: User | None,
               due_on: date = FAR_AWAY, **credit: Any) -> Document:
-    debtor = factory.debtor(office)
-    document = factory.document(debtor, factory.address(debtor, sector=sector),
-                                credits=[factory.credit(debtor, **credit)])
-    if user is not None:
-        factory.assignment(document, user, due_on=due_on)
-    return document
-
-
-def _assignment(document: Document) -> Assignment:
-    return db.session.query(Assignment).filter_by(document_id=document.id).one()
-
-
-def _phone(client: FlaskClient, user: User) -> Phone:
-    token, device_id = enroll(user)
-    return Phone(client, token, device_id, user)
-
-
-def evidence(seed: int, signature: bool = True) -> list[dict[str, Any]]:
-    """A façade photo and a signature, as a clean record carries (R-NOT-7, R-NOT-8)."""
-    photo = [media_item(jpeg_bytes(seed))]
-    return photo + [media_item(png_bytes(seed), "signature", "image/png")] if signature else photo
-
-
-def _stored(answer: dict[str, Any]) -> Diligence:
-    (result,) = answer["results"]
-    assert result["status"] == "accepted", result
-    diligence = db.session.get(Diligence, result["id"])
-    assert diligence is not None
-    return diligence
+    """A document with one credit (``credit``: its fields), assigned to ``user`` until
+    ``due_on`` (far away: no report counts it late)."""
+    return work_item(factory, office, user, sector=sector, due_on=due_on, **credit)
 
 
 @pytest.fixture
@@ -89,13 +62,13 @@ def work(factory: Factory, client: FlaskClient) -> Work:
     office = factory.office("1401", name="Subdelegación Centro")
     sectors = {"S1": factory.sector(office, "S1", name="Centro"),
                "S2": factory.sector(office, "S2", name="Americana")}
-    people = {
-        "ana": factory.user(office, "notifier", "ana", full_name="Ana Ruiz Soto"),
-        "beto": factory.user(office, "notifier", "beto", full_name="Beto Lara Gil"),
-        "carla": factory.user(office, "executor", "carla", full_name="Carla Ortiz Paz"),
-        "jefa": factory.user(office, "supervisor", "jefa", full_name="Jefa de Oficina"),
-        "admin": factory.user(office, "admin", "admin1401", full_name="Admin 1401"),
-    }
+    people = staff(factory, office, {
+        "ana": ("notifier", "ana", "Ana Ruiz Soto"),
+        "beto": ("notifier", "beto", "Beto Lara Gil"),
+        "carla": ("executor", "carla", "Carla Ortiz Paz"),
+        "jefa": ("supervisor", "jefa", "Jefa de Oficina"),
+        "admin": ("admin", "admin1401", "Admin 1401"),
+    })
     documents = {
         "citatorio": _document(factory, office, sectors["S1"], people["ana"]),
         "in_person": _document(factory, office, sectors["S1"], people["ana"]),
@@ -108,43 +81,43 @@ def work(factory: Factory, client: FlaskClient) -> Work:
     }
     work = Work(office, sectors, people, documents)
 
-    ana = _phone(client, people["ana"])
-    first = make_record(_assignment(documents["citatorio"]).id, kind="citatorio",
+    ana = ApiPhone.enroll(client, people["ana"])
+    first = make_record(assignment_of(documents["citatorio"]).id, kind="citatorio",
                         captured_at="2026-03-10T18:41:00.000Z", media=evidence(1))
-    work.diligences["citatorio_v1"] = _stored(ana.push_ok([first]))
-    second = make_record(_assignment(documents["in_person"]).id, kind="notification",
+    work.diligences["citatorio_v1"] = ana.push_diligence(first)
+    second = make_record(assignment_of(documents["in_person"]).id, kind="notification",
                          captured_at="2026-03-11T05:30:00.000Z", previous_hash=first["content_hash"],
                          media=evidence(2))
-    work.diligences["in_person"] = _stored(ana.push_ok([second]))
+    work.diligences["in_person"] = ana.push_diligence(second)
     decide(work.diligences["citatorio_v1"], "returned", actor=people["jefa"],
            observations="Falta la foto del número exterior.")
     db.session.commit()
-    correction = make_record(_assignment(documents["citatorio"]).id, kind="citatorio",
+    correction = make_record(assignment_of(documents["citatorio"]).id, kind="citatorio",
                              captured_at="2026-03-13T17:00:00.000Z",
                              replaces=first["id"], previous_hash=second["content_hash"],
                              media=evidence(3))
-    work.diligences["citatorio_v2"] = _stored(ana.push_ok([correction]))
+    work.diligences["citatorio_v2"] = ana.push_diligence(correction)
 
-    beto = _phone(client, people["beto"])
+    beto = ApiPhone.enroll(client, people["beto"])
     refused = copy.deepcopy(NOTIFICATION_FACTS)
     refused.update(started_at="2026-03-11T10:00:00-06:00", arrived_at="2026-03-11T09:55:00-06:00",
                    finished_at="2026-03-11T10:30:00-06:00", refused_to_receive=True,
                    refused_to_sign=True, copy_delivered=False,
                    entered_at={k: v.replace("03-10", "03-11")
                                for k, v in NOTIFICATION_FACTS["entered_at"].items()})
-    work.diligences["refused"] = _stored(beto.push_ok([make_record(
-        _assignment(documents["refused"]).id, kind="notification", facts=refused,
+    work.diligences["refused"] = beto.push_diligence(make_record(
+        assignment_of(documents["refused"]).id, kind="notification", facts=refused,
         captured_at="2026-03-11T17:00:00.000Z", media=evidence(4, signature=False),
-        warning_reasons={"R-NOT-6": "Se negó a recibir: a estrados."})]))
+        warning_reasons={"R-NOT-6": "Se negó a recibir: a estrados."}))
 
-    carla = _phone(client, people["carla"])
-    demand = make_record(_assignment(documents["demand"]).id, kind="payment_demand",
+    carla = ApiPhone.enroll(client, people["carla"])
+    demand = make_record(assignment_of(documents["demand"]).id, kind="payment_demand",
                          captured_at="2026-03-12T17:00:00.000Z", media=evidence(5))
-    work.diligences["demand"] = _stored(carla.push_ok([demand]))
-    other_demand = make_record(_assignment(documents["rejected_demand"]).id, kind="payment_demand",
+    work.diligences["demand"] = carla.push_diligence(demand)
+    other_demand = make_record(assignment_of(documents["rejected_demand"]).id, kind="payment_demand",
                                captured_at="2026-03-12T19:00:00.000Z",
                                previous_hash=demand["content_hash"], media=evidence(6))
-    work.diligences["rejected_demand"] = _stored(carla.push_ok([other_demand]))
+    work.diligences["rejected_demand"] = carla.push_diligence(other_demand)
     decide(work.diligences["rejected_demand"], "rejected", actor=people["jefa"],
            reason="El acta no corresponde al domicilio.")
     db.session.commit()
@@ -154,9 +127,9 @@ def work(factory: Factory, client: FlaskClient) -> Work:
     work.other = {"notifier": factory.user(other_office, "notifier", "norte-n"),
                   "supervisor": factory.user(other_office, "supervisor", "norte-jefe")}
     other_document = _document(factory, other_office, None, work.other["notifier"])
-    _stored(_phone(client, work.other["notifier"]).push_ok([make_record(
-        _assignment(other_document).id, kind="notification", captured_at="2026-03-10T18:00:00.000Z",
-        media=evidence(7))]))
+    ApiPhone.enroll(client, work.other["notifier"]).push_diligence(make_record(
+        assignment_of(other_document).id, kind="notification", captured_at="2026-03-10T18:00:00.000Z",
+        media=evidence(7)))
     db.session.expire_all()
     assert_clean(work)
     return work

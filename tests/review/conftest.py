@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
 from fieldapp.assignments.models import Assignment
 from fieldapp.auth.models import User
@@ -23,8 +22,8 @@ from fieldapp.extensions import db
 from fieldapp.offices.models import Office, Sector
 from fieldapp.portfolio.services import advance_credit_status
 from tests.factories import Factory
-from tests.sync.conftest import Phone, enroll
-from tests.sync.helpers import jpeg_bytes, make_record, media_item, png_bytes, seal
+from tests.scenarios import ApiPhone, File, assignment_of, evidence_files, media_items, staff
+from tests.sync.helpers import make_record, seal
 
 _seeds = itertools.count(100)
 
@@ -34,7 +33,7 @@ class Worker:
     """A field user with an enrolled phone and one assignment per sector."""
 
     user: User
-    phone: Phone
+    phone: ApiPhone
     assignments: dict[str, Assignment]
     last_hash: str | None = None
 
@@ -50,32 +49,21 @@ class Office_:
 
     def push(self, who: str = "notifier", *, sector: str = "centro", kind: str | None = None,
              captured_at: str = "2026-03-10T18:41:00.000Z", upload: bool = True,
-             facts: dict[str, Any] | None = None, media: list[tuple[bytes, str, str]] | None = None,
+             facts: dict[str, Any] | None = None, media: list[File] | None = None,
              without_gps: bool = False, **extra: Any) -> Diligence:
         """One record pushed from ``who``'s phone, chained after their previous one; its photo
         and signature uploaded unless ``upload`` is false (an incomplete record)."""
         worker = self.workers[who]
         kind = kind or ("payment_demand" if worker.user.role == "executor" else "citatorio")
-        if media is None:
-            seed = next(_seeds)
-            media = [(jpeg_bytes(seed), "facade", "image/jpeg"),
-                     (png_bytes(seed), "signature", "image/png")]
+        files = evidence_files(next(_seeds)) if media is None else media
         record = make_record(worker.assignments[sector].id, kind=kind,
                              facts=copy.deepcopy(facts) if facts is not None else None,
-                             media=[media_item(data, role, ctype) for data, role, ctype in media],
-                             previous_hash=worker.last_hash, captured_at=captured_at, **extra)
+                             media=media_items(files), previous_hash=worker.last_hash,
+                             captured_at=captured_at, **extra)
         if without_gps:  # no fix at all (indoors, GPS off)
             record = seal({**record, "gps": None})
-        (result,) = worker.phone.push_ok([record])["results"]
-        assert result["status"] == "accepted", result
+        diligence = worker.phone.push_diligence(record, files, upload)
         worker.last_hash = record["content_hash"]
-        if upload:
-            for data, _role, ctype in media:
-                response = worker.phone.put_media(data, content_type=ctype)
-                assert response.status_code in (200, 201), response.get_data(as_text=True)
-        db.session.expire_all()
-        diligence = db.session.get(Diligence, record["id"])
-        assert diligence is not None
         self.sent[diligence.id] = record
         return diligence
 
@@ -90,19 +78,19 @@ def _build_office(factory: Factory, app: Flask, key: str) -> Office_:
                     admin=factory.user(office, "admin", username=f"admin-{key}"))
     people = {"notifier": ("notifier", "Juan Pérez Gómez"), "notifier2": ("notifier", "Ana Ruiz Díaz"),
               "executor": ("executor", "Luis Soto Vega")}
-    for who, (role, name) in people.items():
-        user = factory.user(office, role, username=f"{who}-{key}", full_name=f"{name} {key.upper()}")
+    users = staff(factory, office, {who: (role, f"{who}-{key}", f"{name} {key.upper()}")
+                                    for who, (role, name) in people.items()})
+    for who, user in users.items():
         assignments = {}
         for sector_name, sector in sectors.items():
             document = factory.portfolio_item(office, user, sector=sector)
-            if role == "executor":
+            if user.role == "executor":
                 for credit in document.credits:
                     advance_credit_status(credit, "enforceable", source="test")
                 db.session.commit()
-            assignments[sector_name] = db.session.scalar(
-                select(Assignment).where(Assignment.document_id == document.id))
-        token, device_id = enroll(user, f"Teléfono de {who}")
-        world.workers[who] = Worker(user, Phone(app.test_client(), token, device_id, user), assignments)
+            assignments[sector_name] = assignment_of(document)
+        phone = ApiPhone.enroll(app.test_client(), user, f"Teléfono de {who}")
+        world.workers[who] = Worker(user, phone, assignments)
     return world
 
 

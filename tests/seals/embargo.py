@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
 from fieldapp.assignments.models import Assignment
 from fieldapp.auth.models import User
@@ -15,9 +14,10 @@ from fieldapp.extensions import db
 from fieldapp.offices.models import Office
 from fieldapp.seals.models import SealSheet
 from fieldapp.seals.services import issue_sheet
+from tests import scenarios
 from tests.factories import Factory
-from tests.sync.conftest import Phone, enroll
-from tests.sync.helpers import DEMAND_FACTS, jpeg_bytes, make_record, media_item, png_bytes
+from tests.scenarios import ApiPhone, assignment_of
+from tests.sync.helpers import DEMAND_FACTS, make_record
 
 EXECUTOR_USER = DEMAND_FACTS["field_user"]
 # A clean embargo (tests/legal/vectors.json "pae4-seizure-clean"): the legal representative
@@ -60,8 +60,8 @@ def seizure_facts(*seals: str | None, **changes: Any) -> dict[str, Any]:
 
 
 def evidence(seed: int = 0) -> list[dict[str, Any]]:
-    return [media_item(jpeg_bytes(seed)), media_item(png_bytes(seed), "signature", "image/png"),
-            media_item(jpeg_bytes(seed + 100), "item")]
+    """A façade photo, a signature and the photo of a seized good."""
+    return scenarios.evidence(seed, items=1)
 
 
 def seizure_record(assignment_id: int, *seals: str | None, facts: dict[str, Any] | None = None,
@@ -79,7 +79,7 @@ class Enforcement:
     supervisor: User
     executor: User
     assignments: list[Assignment]
-    phones: list[Phone]
+    phones: list[ApiPhone]
     sheet: SealSheet
 
     @property
@@ -92,15 +92,8 @@ def enforcement_setup(factory: Factory, client: FlaskClient, office_code: str | 
     office = factory.office(office_code)
     supervisor = factory.user(office, "supervisor")
     executor = factory.user(office, "executor")
-    assignments = []
-    for _ in range(2):
-        document = factory.portfolio_item(office, executor)
-        assignments.append(db.session.scalars(
-            select(Assignment).where(Assignment.document_id == document.id)).one())
-    phones = []
-    for name in ("Teléfono A", "Teléfono B"):
-        token, device_id = enroll(executor, name)
-        phones.append(Phone(client, token, device_id, executor))
+    assignments = [assignment_of(factory.portfolio_item(office, executor)) for _ in range(2)]
+    phones = [ApiPhone.enroll(client, executor, name) for name in ("Teléfono A", "Teléfono B")]
     sheet = issue_sheet(office, seals, actor=supervisor, executor=executor)
     db.session.commit()
     return Enforcement(office, supervisor, executor, assignments, phones, sheet)

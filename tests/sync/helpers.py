@@ -1,16 +1,13 @@
-"""Building what a phone sends: sealed records, photos, and a small HTTP phone."""
+"""Building what a phone sends: sealed records in batches (its photos and the phone itself are
+tests/scenarios.py's)."""
 
 from __future__ import annotations
 
 import copy
 import gzip
-import hashlib
 import json
 import uuid
-from io import BytesIO
 from typing import Any
-
-from PIL import Image
 
 from fieldapp.diligences.records import content_hash
 
@@ -65,32 +62,6 @@ DEMAND_FACTS: dict[str, Any] = {
 }
 FACTS_BY_KIND = {"citatorio": CITATORIO_FACTS, "notification": NOTIFICATION_FACTS,
                  "payment_demand": DEMAND_FACTS}
-
-
-def jpeg_bytes(seed: int = 0, size: tuple[int, int] = (96, 64), quality: int = 80) -> bytes:
-    """A small real JPEG, different for each seed."""
-    image = Image.new("RGB", size, ((seed * 37) % 256, (seed * 91) % 256, (seed * 53) % 256))
-    for x in range(0, size[0], 8):
-        image.putpixel((x, (x + seed) % size[1]), (255, 255, 255))
-    out = BytesIO()
-    image.save(out, "JPEG", quality=quality)
-    return out.getvalue()
-
-
-def png_bytes(seed: int = 0, size: tuple[int, int] = (40, 20)) -> bytes:
-    image = Image.new("RGBA", size, (0, 0, 0, 0))
-    image.putpixel((seed % size[0], 0), (0, 0, 0, 255))
-    out = BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def media_item(data: bytes, role: str = "facade", kind: str = "image/jpeg") -> dict[str, Any]:
-    return {"sha256": sha256(data), "bytes": len(data), "type": kind, "role": role}
 
 
 def seal(record: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from fieldapp.devices.models import FeedMark
 from fieldapp.diligences.models import Diligence, DiligenceMedia
 from fieldapp.extensions import db
-from tests.sync.helpers import API, batch, bearer, chain, jpeg_bytes, make_record, media_item, png_bytes
+from tests.scenarios import jpeg_bytes, media_item, signature_png
+from tests.sync.helpers import API, batch, bearer, chain, make_record
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORDS = 8
@@ -49,7 +50,7 @@ def stored() -> tuple[int, int, int]:
 
 
 def test_a_server_killed_mid_batch_leaves_nothing_half_written(app, database_url, tmp_path, phone, field):
-    items = [media_item(jpeg_bytes(1)), media_item(png_bytes(1), "signature", "image/png")]
+    items = [media_item(jpeg_bytes(1)), media_item(signature_png(1), "signature", "image/png")]
     body = batch(chain([make_record(field.assignment.id, media=items) for _ in range(RECORDS)]))
     media_root = tmp_path / "served-media"
     process, base = start_server(database_url, media_root, tmp_path, DELAY)

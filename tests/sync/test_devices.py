@@ -13,6 +13,7 @@ from fieldapp.db_types import utcnow
 from fieldapp.devices.models import Device, EnrollmentLink
 from fieldapp.extensions import db
 from tests.conftest import PASSWORD
+from tests.scenarios import enroll
 from tests.sync.helpers import API, bearer, decode
 
 HTMX = {"HX-Request": "true"}
@@ -102,8 +103,6 @@ def test_field_users_may_not_see_the_device_pages(auth, client, field):
 
 
 def test_revoking_answers_a_page_and_an_htmx_fragment(auth, client, field):
-    from tests.sync.conftest import enroll
-
     auth.login(field.supervisor.username)
     _, first = enroll(field.notifier, "Uno")
     _, second = enroll(field.notifier, "Dos")

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fieldapp.assignments.models import Assignment
-from fieldapp.extensions import db
 from fieldapp.legal.limits import LONG_TEXT_MAX, TEXT_MAX, limit_problems
-from tests.sync.conftest import Phone, enroll
+from tests.scenarios import ApiPhone, assignment_of
 from tests.sync.helpers import FACTS_BY_KIND, make_record
 
 
@@ -22,12 +20,10 @@ def seizure_with(item: dict[str, Any]) -> dict[str, Any]:
         {"category": "electronics", "description": "Computadora portátil", **item}]}}
 
 
-def executor_phone(client, field, factory) -> tuple[Phone, int]:
+def executor_phone(client, field, factory) -> tuple[ApiPhone, int]:
     executor = factory.user(field.office, "executor")
     document = factory.portfolio_item(field.office, executor)
-    assignment = db.session.query(Assignment).filter_by(document_id=document.id).one()
-    db.session.commit()
-    return Phone(client, *enroll(executor), executor), assignment.id
+    return ApiPhone.enroll(client, executor), assignment_of(document).id
 
 
 def test_a_seized_good_valued_at_minus_500_is_refused_with_a_field_error(client, field, factory):

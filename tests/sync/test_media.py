@@ -14,8 +14,8 @@ from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
 from fieldapp.media.models import MediaBlob
 from fieldapp.media.services import thumbnail_of
-from tests.sync.conftest import Phone, enroll
-from tests.sync.helpers import jpeg_bytes, make_record, media_item, png_bytes, sha256
+from tests.scenarios import ApiPhone, jpeg_bytes, media_item, sha256, signature_png
+from tests.sync.helpers import make_record
 
 
 def stored_files(app) -> list[Path]:
@@ -27,7 +27,7 @@ def blob_count() -> int:
     return db.session.scalar(select(func.count()).select_from(MediaBlob)) or 0
 
 
-def announce(phone: Phone, field, items: list[dict]) -> dict:
+def announce(phone: ApiPhone, field, items: list[dict]) -> dict:
     """Pushes a record listing the files, as the protocol requires before their upload."""
     record = make_record(field.assignment.id, media=items)
     answer = phone.push_ok([record])
@@ -41,7 +41,7 @@ def assert_nothing_stored(app) -> None:
 
 def test_a_photo_is_kept_byte_for_byte_under_its_hash_with_a_thumbnail(app, phone, field):
     photo = jpeg_bytes(7, size=(800, 600))
-    signature = png_bytes(3)
+    signature = signature_png(3)
     result = announce(phone, field, [media_item(photo), media_item(signature, "signature", "image/png")])
     response = phone.put_media(photo)
     assert response.status_code == 201
@@ -90,7 +90,7 @@ def test_another_users_file_is_not_theirs_to_upload(app, client, phone, field, f
     photo = jpeg_bytes(4)
     announce(phone, field, [media_item(photo)])
     stranger = factory.user(field.office, "notifier")
-    other = Phone(client, *enroll(stranger), stranger)
+    other = ApiPhone.enroll(client, stranger)
     assert other.put_media(photo).status_code == 409
     assert_nothing_stored(app)
 

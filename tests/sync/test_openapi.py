@@ -22,7 +22,7 @@ from fieldapp.extensions import db
 from fieldapp.legal.facts import NOTIFIER_KINDS
 from sync.openapi import openapi_document
 from sync.protocol import CanonicalError, content_hash
-from tests.sync.conftest import enroll
+from tests.scenarios import enroll
 from tests.sync.helpers import API, bearer
 
 # Examples per operation and generation mode; the sum is what the test promises (≥ 500).

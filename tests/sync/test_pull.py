@@ -19,8 +19,8 @@ from fieldapp.diligences.services import decide
 from fieldapp.extensions import db
 from fieldapp.portfolio.services import advance_credit_statuses
 from tests.conftest import BACKEND
-from tests.sync.conftest import Phone, enroll
-from tests.sync.helpers import API, bearer, jpeg_bytes, make_record, media_item, png_bytes
+from tests.scenarios import ApiPhone, jpeg_bytes, media_item, signature_png
+from tests.sync.helpers import API, bearer, make_record
 
 
 def ids(payload: dict, key: str = "assignments") -> list:
@@ -66,7 +66,7 @@ def test_nothing_changed_means_nothing_sent_and_a_known_pack_is_not_resent(phone
 def test_reassignment_withdraws_from_one_phone_and_adds_to_the_other(client, phone, field, factory):
     cursor = phone.pull()["cursor"]
     colleague = factory.user(field.office, "notifier")
-    other_phone = Phone(client, *enroll(colleague), colleague)
+    other_phone = ApiPhone.enroll(client, colleague)
     other_cursor = other_phone.pull()["cursor"]
     new = assign(field.document, colleague, date(2026, 12, 1), actor=field.supervisor)
     db.session.commit()
@@ -90,7 +90,7 @@ def test_changes_to_the_due_date_and_to_the_address_reach_the_phone(phone, field
 
 def test_review_decisions_reach_the_phone_and_a_returned_record_comes_with_what_to_fix(phone, field):
     record = make_record(field.assignment.id, media=[media_item(jpeg_bytes(1)),
-                                                     media_item(png_bytes(1), "signature", "image/png")])
+                                                     media_item(signature_png(1), "signature", "image/png")])
     phone.push_ok([record])
     cursor = phone.pull()["cursor"]
     stored = db.session.get(Diligence, record["id"])
@@ -108,7 +108,7 @@ def test_review_decisions_reach_the_phone_and_a_returned_record_comes_with_what_
 
 
 def test_completion_and_approval_reach_the_phone(phone, field):
-    photo, signature = jpeg_bytes(2), png_bytes(2)
+    photo, signature = jpeg_bytes(2), signature_png(2)
     record = make_record(field.assignment.id, media=[media_item(photo),
                                                      media_item(signature, "signature", "image/png")])
     phone.push_ok([record])

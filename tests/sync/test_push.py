@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from fieldapp.assignments.models import Assignment
 from fieldapp.assignments.services import assign
 from fieldapp.audit.models import AuditEvent
 from fieldapp.diligences.models import Diligence
@@ -19,26 +18,8 @@ from fieldapp.diligences.services import decide, stored_record_matches
 from fieldapp.extensions import db
 from fieldapp.portfolio.models import Credit, CreditStatusChange
 from fieldapp.portfolio.services import advance_credit_status
-from tests.sync.conftest import Phone, enroll
-from tests.sync.helpers import (
-    API,
-    bearer,
-    chain,
-    jpeg_bytes,
-    make_record,
-    media_item,
-    png_bytes,
-    seal,
-)
-
-
-def evidence(seed: int = 0) -> list[dict]:
-    """A façade photo and a signature, as every clean citatorio carries."""
-    return [media_item(jpeg_bytes(seed)), media_item(png_bytes(seed), "signature", "image/png")]
-
-
-def assignment_of(document) -> Assignment:
-    return db.session.scalar(select(Assignment).where(Assignment.document_id == document.id))
+from tests.scenarios import ApiPhone, assignment_of, evidence
+from tests.sync.helpers import API, bearer, chain, make_record, seal
 
 
 def count_diligences() -> int:
@@ -101,7 +82,7 @@ def test_the_same_id_from_another_user_is_a_conflict(client, phone, field, facto
     phone.push_ok([record])
     other_user = factory.user(field.office, "notifier")
     other_doc = factory.portfolio_item(field.office, other_user)
-    other = Phone(client, *enroll(other_user), other_user)
+    other = ApiPhone.enroll(client, other_user)
     hijack = make_record(assignment_of(other_doc).id, record_id=record["id"], media=evidence())
     assert only(other.push_ok([hijack]))["status"] == "conflict"
     assert db.session.get(Diligence, record["id"]).user_id == field.notifier.id
@@ -281,7 +262,7 @@ def test_executor_kinds_move_credits_forward_only(client, field, factory):
     credit = document.credits[0]
     advance_credit_status(credit, "enforceable", source="test")
     db.session.commit()
-    executor_phone = Phone(client, *enroll(executor), executor)
+    executor_phone = ApiPhone.enroll(client, executor)
     assignment = assignment_of(document)
     empty_seizure = make_record(assignment.id, kind="seizure", facts={"kind": "seizure"})
     assert only(executor_phone.push_ok([empty_seizure]))["status"] == "accepted"
@@ -325,7 +306,7 @@ def test_a_fork_or_a_second_start_breaks_the_chain(phone, field):
 
 
 def test_each_phone_has_its_own_chain(client, phone, field):
-    second = Phone(client, *enroll(field.notifier, "Segundo teléfono"), field.notifier)
+    second = ApiPhone.enroll(client, field.notifier, "Segundo teléfono")
     assert only(phone.push_ok([make_record(field.assignment.id, media=evidence(1))]))["chain_status"] == "ok"
     assert only(second.push_ok([make_record(field.assignment.id, media=evidence(2))]))["chain_status"] == "ok"
 

@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 from fieldapp.diligences.models import Diligence
 from fieldapp.extensions import db
 from fieldapp.media.models import MediaBlob
-from tests.sync.helpers import API, batch, bearer, chain, jpeg_bytes, make_record, media_item, png_bytes
+from tests.scenarios import enroll, jpeg_bytes, media_item, signature_png
+from tests.sync.helpers import API, batch, bearer, chain, make_record
 
 
 def evidence_set(seed: int) -> dict[str, tuple[bytes, str]]:
-    files = [(jpeg_bytes(seed, size=(640, 480)), "image/jpeg"), (png_bytes(seed), "image/png")]
+    files = [(jpeg_bytes(seed, size=(640, 480)), "image/jpeg"), (signature_png(seed), "image/png")]
     return {media_item(data)["sha256"]: (data, kind) for data, kind in files}
 
 
@@ -100,8 +101,6 @@ def test_two_phones_of_one_user_racing_with_the_same_batch_store_it_once(app, li
     """Different devices are not serialised by the device lock: on PostgreSQL the second
     request meets the first one's rows at the unique index, rolls its fast path back and
     applies the batch record by record, answering duplicates."""
-    from tests.sync.conftest import enroll
-
     second_token, _ = enroll(field.notifier, "Otro teléfono")
     files = evidence_set(3)
     body = batch(records_for(field.assignment.id, files, range(5)))
