@@ -117,3 +117,34 @@ def test_a_new_shell_recaches_the_executor_extra_and_drops_the_old(people, live_
     scan_url = versioned(live_server.app, "js/capture/scan.js")
     phone.context.set_offline(True)
     assert "SHELL_V2" in page.evaluate("async (url) => (await fetch(url)).text()", scan_url)
+
+
+def test_a_shared_phone_keeps_the_executor_extra_through_an_update_a_notifier_loads(
+        people, live_server, phone, tmp_path):
+    """The executor signs out (keeping their work) and a notifier uses the phone when a new shell
+    comes: the new worker precaches the extra itself, from the users the phone knows, so the
+    executor finds the embargo step offline when they come back."""
+    static = tmp_path / "static"
+    shutil.copytree(STATIC, static)
+    live_server.app.static_folder = str(static)
+    page = phone.open()
+    phone.login(page, "ejecutor1")
+    phone.enroll(page)
+    page.click("#sign-out")
+    page.wait_for_url("**/entrar")
+    phone.login(page, "notificador1")
+    phone.enroll(page)
+
+    seals = static / "js" / "capture" / "seals.js"
+    seals.write_text(seals.read_text() + "\nexport const SHELL_V2 = 2;\n")
+    new = service_worker_shell(page.request.get(live_server.url + "/sw.js").text())["version"]
+    page.reload()  # the notifier's page: it asks for no extra, the new worker caches it anyway
+    wait_for_async(page, """async (shell) => {
+        const names = await caches.keys();
+        return names.filter((n) => n.startsWith("fieldapp-shell-")).join() === shell;
+    }""", f"fieldapp-shell-{new}", timeout=60)
+    (cached,) = page.evaluate(SHELL_CACHES).values()
+    assert sorted(_extra_in(cached)) == sorted(unversioned(versioned(live_server.app, n)) for n in EXTRA)
+    phone.context.set_offline(True)
+    seals_url = versioned(live_server.app, "js/capture/seals.js")
+    assert "SHELL_V2" in page.evaluate("async (url) => (await fetch(url)).text()", seals_url)
