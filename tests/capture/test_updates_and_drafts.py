@@ -85,12 +85,11 @@ def test_a_new_shell_takes_over_on_the_next_load_and_the_outbox_is_untouched(
 
     page.reload()  # the browser sees new bytes at /sw.js, installs and activates the new worker
     # It activates once the old worker has finished what it was doing (a Background Sync of the
-    # blocked outbox, with its retries: 103 s of waits since bdf2e66, so more than the 60 s this
-    # waited before), then drops the old shell.
+    # blocked outbox, with its retries), then drops the old shell.
     wait_for_async(page, """async (shell) => {
         const names = await caches.keys();
         return names.filter((n) => n.startsWith("fieldapp-shell-")).join() === shell;
-    }""", f"fieldapp-shell-{new}", timeout=150)
+    }""", f"fieldapp-shell-{new}", timeout=60)
     state = page.evaluate(SHELL_STATE)
     assert state["shells"] == [f"fieldapp-shell-{new}"]
     assert state["css"].endswith("/* shell v2 */\n") and state["controlled"]
