@@ -22,8 +22,6 @@ from fieldapp.web.assets import static_tree
 # online worklist (/campo/) loads them, and offline "Mis asignaciones" opens the phone's own
 # list instead (issue 16), so every phone would download them for nothing (issue 17).
 SHELL_STATIC_FILES: tuple[str, ...] = (
-    # The seal scan's fallback decoder: loaded only on the embargo step, but offline too.
-    "vendor/jsqr-1.4.0/jsQR.min.js",
     # The QR of the offline summary of a finalized record (static/js/capture/summary.js).
     "vendor/qrcode-generator-2.0.4/qrcode.min.js",
     "css/app.css",
@@ -32,6 +30,20 @@ SHELL_STATIC_FILES: tuple[str, ...] = (
     "js/sync-hash.js",
 )
 SHELL_GLOBS: tuple[str, ...] = ("js/capture/*.js", "icons/*.png")
+# A role's extra: static files only that role's screens load, kept out of the common shell so a
+# phone never downloads what its users cannot open (issue 17). The executor's embargo step and
+# its seal scan, with jsQR (the scan's fallback when BarcodeDetector is missing), about 37 KB
+# brotli. The worker caches a role's extra, under the shell's version, once a user of that
+# role opens a field page on the phone (and at every later install: static/js/service-worker.js).
+ROLE_STATIC_FILES: dict[str, tuple[str, ...]] = {
+    "executor": (
+        "js/capture/seizure.js",
+        "js/capture/seizure-model.js",
+        "js/capture/seals.js",
+        "js/capture/scan.js",
+        "vendor/jsqr-1.4.0/jsQR.min.js",
+    ),
+}
 # The service worker, a static module started by the generated /sw.js (capture/views.py).
 SERVICE_WORKER_MODULE = "js/service-worker.js"
 # Field pages whose HTML is precached when the worker installs (best effort: they need the
@@ -44,14 +56,22 @@ OFFLINE_PAGE_ENDPOINTS: tuple[str, ...] = ("capture.home", "field.worklist")
 @dataclass(frozen=True)
 class Shell:
     version: str
-    static_files: tuple[str, ...]  # relative to the static folder
+    static_files: tuple[str, ...]  # every phone's, relative to the static folder
+    role_files: dict[str, tuple[str, ...]]  # a role's extra, by role (ROLE_STATIC_FILES)
 
 
 def shell_static_files(static_folder: Path) -> tuple[str, ...]:
+    """The common shell: every phone's, whoever uses it; without any role's extra."""
+    extras = {name for files in ROLE_STATIC_FILES.values() for name in files}
     found = [name for name in SHELL_STATIC_FILES if (static_folder / name).is_file()]
     for pattern in SHELL_GLOBS:
         found += sorted(p.relative_to(static_folder).as_posix() for p in static_folder.glob(pattern))
-    return tuple(dict.fromkeys(found))
+    return tuple(name for name in dict.fromkeys(found) if name not in extras)
+
+
+def role_static_files(static_folder: Path) -> dict[str, tuple[str, ...]]:
+    return {role: tuple(name for name in files if (static_folder / name).is_file())
+            for role, files in ROLE_STATIC_FILES.items()}
 
 
 def current_shell(app: Flask) -> Shell:
@@ -69,5 +89,6 @@ def current_shell(app: Flask) -> Shell:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         cache["stamp"] = stamp
         cache["shell"] = Shell(version=digest.hexdigest()[:16],
-                               static_files=shell_static_files(static_folder))
+                               static_files=shell_static_files(static_folder),
+                               role_files=role_static_files(static_folder))
     return cache["shell"]

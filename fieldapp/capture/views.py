@@ -142,6 +142,10 @@ def service_worker() -> Response:
         # The manifest and the favicon are part of the shell: installable and quiet offline.
         "static_urls": [url_for("static", filename=f) for f in shell.static_files]
         + [url_for("capture.manifest"), url_for("capture.favicon")],
+        # A role's extra (the executor's embargo and seal scan): cached only on a phone one of
+        # whose users has that role, before its pages say the phone is ready (ui.js).
+        "role_static_urls": {role: [url_for("static", filename=f) for f in files]
+                             for role, files in sorted(shell.role_files.items())},
         "page_urls": page_urls,
         "page_prefixes": sorted({"/" + url_for(e).strip("/").split("/")[0] + "/"
                                  for e in OFFLINE_PAGE_ENDPOINTS}),

@@ -2,12 +2,14 @@
 // fieldapp/capture/views.py) imports it from its content-versioned URL and calls start() with
 // the shell to precache, so the only bytes generated per deploy are that small manifest.
 //
-// - install: precache the versioned shell (static files + offline page) and, best effort, the
-//   HTML of the field pages; take over at once (skipWaiting + clients.claim), so an update
+// - install: precache the versioned shell (static files + offline page), the extra of every
+//   role among the phone's users (db.js registry: the executor's embargo step) and, best
+//   effort, the HTML of the field pages; take over at once (skipWaiting + clients.claim), so an update
 //   rolls out on the next load. Queued diligences live in IndexedDB, untouched by updates.
 // - fetch: static files cache-first; pages network-first (short timeout on a weak signal),
 //   then the cached copy, then the offline page. The sync API is never cached.
 // - sync: Background Sync sends the outbox even when no page of the app is open.
+import { registeredUsers } from "./capture/db.js";
 import { syncAllUsers } from "./capture/sync.js";
 
 /**
@@ -16,6 +18,8 @@ import { syncAllUsers } from "./capture/sync.js";
  * @property {string} version digest of the static files and the capture templates
  * @property {string} worker_url "/sw.js", never intercepted
  * @property {string[]} static_urls content-versioned static URLs, the manifest and the favicon
+ * @property {Record<string, string[]>} role_static_urls a role's extra (the executor's embargo
+ *   step and seal scan), cached only on a phone that knows a user of that role
  * @property {string[]} page_urls field pages precached (best effort: they need the session)
  * @property {string[]} page_prefixes only pages under these are kept for offline use
  * @property {string} offline_url
@@ -72,7 +76,31 @@ const SYNC_RETRY_DELAYS_MS = [3000, 10000, 30000, 60000];
  */
 export function start(shell) {
   const shellCache = `fieldapp-shell-${shell.version}`;
-  const staticSet = new Set(shell.static_urls);
+  const roleUrls = shell.role_static_urls || {};
+  const staticSet = new Set([...shell.static_urls, ...Object.values(roleUrls).flat()]);
+
+  /** The roles of the users this phone knows (db.js registerUser, before any page asks). */
+  async function knownRoles() {
+    try {
+      return (await registeredUsers()).map((user) => user.role).filter(Boolean);
+    } catch {
+      return [];
+    }
+  }
+
+  function roleRequests(roles) {
+    return [...new Set(roles.flatMap((role) => roleUrls[role] || []))].map((url) => new Request(url));
+  }
+
+  /** Adds to this version's cache what it lacks of these roles' extras (all or nothing). */
+  async function cacheRoles(roles) {
+    const cache = await caches.open(shellCache);
+    const missing = [];
+    for (const request of roleRequests(roles)) {
+      if (!(await cache.match(request))) missing.push(request);
+    }
+    if (missing.length) await cache.addAll(missing);
+  }
 
   async function precachePages() {
     await Promise.all(shell.page_urls.map(async (url) => {
@@ -120,7 +148,10 @@ export function start(shell) {
       // Static URLs carry the digest of their content (immutable): what the page already
       // loaded comes from the HTTP cache, the rest once over the network. The offline page is
       // not versioned.
+      // A role's extra is part of this version for a phone that knows a user of that role: a
+      // new version never activates without it, and the old one goes with its cache.
       await cache.addAll([...shell.static_urls.map((url) => new Request(url)),
+        ...roleRequests(await knownRoles()),
         new Request(shell.offline_url, { cache: "no-store" })]);
       await precachePages();
       await self.skipWaiting();
@@ -129,6 +160,13 @@ export function start(shell) {
 
   self.addEventListener("activate", (event) => {
     event.waitUntil((async () => {
+      // A user registered while this version installed: their role's extra, best effort (a
+      // page of theirs asks again, ui.js prepareOffline).
+      try {
+        await cacheRoles(await knownRoles());
+      } catch {
+        // Offline: the page's request retries it.
+      }
       const names = await caches.keys();
       await Promise.all(names.filter((n) => n.startsWith("fieldapp-shell-") && n !== shellCache)
         .map((n) => caches.delete(n)));
@@ -157,6 +195,21 @@ export function start(shell) {
 
   self.addEventListener("message", (event) => {
     if (event.data && event.data.type === "sync") event.waitUntil(syncAllUsers());
+    if (event.data && event.data.type === "cache-role") {
+      // A page of a user of this role: their extra must be cached before it says "ready".
+      const reply = event.ports[0];
+      event.waitUntil((async () => {
+        let answer = "cached";
+        try {
+          // A worker replaced meanwhile answers "stale": the page asks the new one.
+          if (!(await caches.has(shellCache))) answer = "stale";
+          else await cacheRoles([event.data.role]);
+        } catch {
+          answer = "failed";
+        }
+        if (reply) reply.postMessage(answer);
+      })());
+    }
     if (event.data && event.data.type === "forget-pages") {
       const reply = event.ports[0];
       event.waitUntil(changePages(() => caches.delete(PAGES_CACHE))

@@ -21,7 +21,9 @@ A_YEAR = 365 * 24 * 3600
 
 
 def _precached(client) -> list[str]:  # type: ignore[no-untyped-def]
-    return list(service_worker_shell(client.get("/sw.js").get_data(as_text=True))["static_urls"])
+    """Every static URL a phone may precache: the common shell and each role's extra."""
+    shell = service_worker_shell(client.get("/sw.js").get_data(as_text=True))
+    return list(shell["static_urls"]) + [u for urls in shell["role_static_urls"].values() for u in urls]
 
 
 def _decoded(response) -> bytes:  # type: ignore[no-untyped-def]

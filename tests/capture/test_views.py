@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from fieldapp.capture.icons import draw_icon
-from fieldapp.capture.shell import current_shell
+from fieldapp.capture.shell import ROLE_STATIC_FILES, current_shell
 from tests.static_urls import service_worker_shell, unversioned, versioned
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -93,8 +93,17 @@ def test_service_worker_is_served_at_the_root_never_cached_and_precaches_the_she
     # URL the manifest gives.
     assert "/manifest.webmanifest" in served
     assert {icon["src"] for icon in client.get("/manifest.webmanifest").json["icons"]} <= set(served)
+    # Every module is precached: in the common shell, or in the executor's extra (the embargo
+    # step and the seal scan, with jsQR), which a notifier's phone never downloads.
+    extra = [unversioned(u) for u in shell["role_static_urls"]["executor"]]
+    assert list(shell["role_static_urls"]) == ["executor"]
+    assert sorted(extra) == sorted(f"/static/{name}" for name in ROLE_STATIC_FILES["executor"])
+    assert not set(extra) & set(urls)
     modules = {p.name for p in (STATIC / "js" / "capture").glob("*.js")}
-    assert modules <= {u.rsplit("/", 1)[1] for u in urls}
+    assert modules == {u.rsplit("/", 1)[1] for u in urls + extra if u.startswith("/static/js/capture/")}
+    for url in shell["role_static_urls"]["executor"]:
+        with client.get(url) as static_file:
+            assert static_file.status_code == 200, url
     assert shell["page_urls"] == ["/captura/", "/captura/diligencia", "/captura/salir"]
     # Only the online worklist loads htmx; offline, "Mis asignaciones" opens the phone's list.
     assert not any("htmx" in u or u.endswith("/worklist.js") for u in urls)

@@ -90,7 +90,8 @@ export function openUserDb(userId) {
 export async function registerUser(user) {
   const db = await openRegistry();
   await transact(db, "users", "readwrite", (s) => s.users.put({
-    user_id: user.id, username: user.username, full_name: user.full_name,
+    // The role tells the service worker which role's extra files this phone keeps offline.
+    user_id: user.id, username: user.username, full_name: user.full_name, role: user.role,
   }));
   db.close();
 }

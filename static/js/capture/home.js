@@ -105,6 +105,23 @@ tools.elements.sort.addEventListener("change", () => {
   else document.getElementById("worklist-position").textContent = "";
 });
 
+// Whether the service worker holds every file this user's offline screens load (ui.js
+// prepareOffline): null while it is being asked. The list is "descargada" only then, so the
+// phone never looks ready to go offline while, say, the executor's embargo step is missing.
+let offlineReady = null;
+app.offline.then((ready) => {
+  offlineReady = ready;
+  render();
+});
+
+function assignmentsNote(pulledAt) {
+  if (!pulledAt) return "Aún no se ha descargado su lista de trabajo: conéctese y active este teléfono.";
+  if (offlineReady === null) return "Preparando este teléfono para trabajar sin conexión…";
+  const pulled = "Lista descargada el " + formatDateTime(pulledAt, tz) + ".";
+  return offlineReady ? pulled
+    : pulled + " Faltan archivos para trabajar sin conexión: abra esta página de nuevo con señal.";
+}
+
 async function render() {
   const [assignments, drafts, records, summary] = await Promise.all([
     getAll(db, "assignments"), getAll(db, "drafts"), getAll(db, "records"), pendingSummary(db)]);
@@ -187,9 +204,7 @@ async function render() {
     return item;
   }));
   const pulledAt = await getMeta(db, "pulled_at");
-  document.getElementById("assignments-note").textContent = pulledAt
-    ? `Lista descargada el ${formatDateTime(pulledAt, tz)}.`
-    : "Aún no se ha descargado su lista de trabajo: conéctese y active este teléfono.";
+  document.getElementById("assignments-note").textContent = assignmentsNote(pulledAt);
 
   // Returned and rejected records first (what the office asks back), then the newest.
   const rank = (r) => attentionRank(r) ?? 9;

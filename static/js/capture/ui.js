@@ -199,6 +199,35 @@ async function registerServiceWorker(ctx) {
   }
 }
 
+const OFFLINE_ATTEMPTS = 5;
+const OFFLINE_ANSWER_MS = 20000;
+
+/**
+ * Asks the service worker to keep this user's role extra (the executor's embargo step and seal
+ * scan) in its shell cache, and waits until it is there: true once the phone has everything
+ * this user's offline screens load, false if that failed or there is no service worker. A
+ * worker replaced meanwhile ("stale", or no answer) is asked again as the new one.
+ * @param {Record<string, any>} ctx
+ * @param {Promise<string>} registering registerServiceWorker's outcome
+ * @returns {Promise<boolean>}
+ */
+async function prepareOffline(ctx, registering) {
+  if ((await registering) !== "registered") return false;
+  for (let attempt = 0; attempt < OFFLINE_ATTEMPTS; attempt += 1) {
+    const worker = (await navigator.serviceWorker.ready).active;
+    if (!worker) continue;
+    const answer = await new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (event) => resolve(event.data);
+      worker.postMessage({ type: "cache-role", role: ctx.user.role }, [channel.port2]);
+      setTimeout(() => resolve("timeout"), OFFLINE_ANSWER_MS);
+    });
+    if (answer === "cached") return true;
+    if (answer === "failed") return false;
+  }
+  return false;
+}
+
 /** A QR enrollment (static/js/enroll.js) leaves the token in localStorage for the field app:
  * the signed-in user takes theirs into IndexedDB and removes it from there. */
 async function adoptQrEnrollment(ctx) {
@@ -308,6 +337,12 @@ export async function startApp() {
   dropCachedPagesOnSignOut();
   const worker = registerServiceWorker(ctx);
   await registerUser(ctx.user);
+  // Only once the user is in the phone's registry: a worker installing from now on sees the
+  // role and precaches its extra too, so an update never activates without it.
+  const offline = prepareOffline(ctx, worker).then((ready) => {
+    document.documentElement.dataset.offline = ready ? "ready" : "failed";
+    return ready;
+  });
   const db = await openUserDb(ctx.user.id);
   await adoptQrEnrollment(ctx);
   const status = new StatusBar(db, ctx);
@@ -347,7 +382,7 @@ export async function startApp() {
   if (button) button.addEventListener("click", () => sync(true));
   await status.render();
   return {
-    ctx, db, sync, refresh, worker,
+    ctx, db, sync, refresh, worker, offline,
     onChange: (fn) => listeners.push(fn),
   };
 }
