@@ -189,7 +189,9 @@ export function start(shell) {
 
   self.addEventListener("sync", (event) => {
     if (event.tag === "fieldapp-outbox") {
-      event.waitUntil(syncAllUsers({ retryDelaysMs: SYNC_RETRY_DELAYS_MS }));
+      // A new version waiting to take over ends the retries: it cannot activate while they last.
+      event.waitUntil(syncAllUsers({ retryDelaysMs: SYNC_RETRY_DELAYS_MS,
+        yieldNow: () => Boolean(self.registration.waiting) }));
     }
   });
 

@@ -86,7 +86,8 @@ def test_a_new_shell_takes_over_on_the_next_load_and_the_outbox_is_untouched(
 
     page.reload()  # the browser sees new bytes at /sw.js, installs and activates the new worker
     # It activates once the old worker has finished what it was doing (a Background Sync of the
-    # blocked outbox, with its retries), then drops the old shell.
+    # blocked outbox, which stops retrying when it sees a new version waiting), then drops the
+    # old shell.
     wait_for_async(page, """async (shell) => {
         const names = await caches.keys();
         return names.filter((n) => n.startsWith("fieldapp-shell-")).join() === shell;

@@ -439,6 +439,15 @@ export async function syncUser(userId, { force = false, queue = false } = {}) {
   }, queue);
 }
 
+/** Waits `ms`, a second at a time; false as soon as `yieldNow()` says to give up. */
+async function pause(ms, yieldNow) {
+  for (let waited = 0; waited < ms; waited += 1000) {
+    if (yieldNow()) return false;
+    await new Promise((resolve) => { setTimeout(resolve, Math.min(1000, ms - waited)); });
+  }
+  return !yieldNow();
+}
+
 /** Whether the user's outbox still holds records the server lacks or has not completed. */
 async function outboxOpen(userId) {
   const records = await getAll(await openUserDb(userId), "records");
@@ -452,9 +461,11 @@ async function outboxOpen(userId) {
  * (Chromium: 5 min, then 15), far too late for a link that only hiccuped as it came back.
  * The worker waits for a run already under way (a page's, which may be cut by the page closing)
  * instead of taking that run's word for it: the event is the outbox's last chance while no page
- * of the app is open.
+ * of the app is open. `yieldNow` says when to stop waiting (a new version of the worker cannot
+ * take over while this event lasts): the event then fails, and the browser's retry goes to the
+ * new worker.
  */
-export async function syncAllUsers({ retryDelaysMs = [] } = {}) {
+export async function syncAllUsers({ retryDelaysMs = [], yieldNow = () => false } = {}) {
   const users = await registeredUsers();
   const unfinished = [];
   for (const user of users) {
@@ -465,8 +476,7 @@ export async function syncAllUsers({ retryDelaysMs = [] } = {}) {
     };
     let finished = await attempt();
     for (const delay of retryDelaysMs) {
-      if (finished) break;
-      await new Promise((resolve) => { setTimeout(resolve, delay); });
+      if (finished || !(await pause(delay, yieldNow))) break;
       finished = await attempt();
     }
     if (!finished) unfinished.push(user.user_id);
