@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, url_for
 
 VERSIONED = re.compile(r"/static/[0-9a-f]{12}/")
+STATIC = Path(__file__).resolve().parents[1] / "static"
+
+
+def editable_static(app: Flask, tmp_path: Path) -> Path:
+    """A copy of the static folder that `app` serves from now on, for a test to change a file."""
+    static = tmp_path / "static"
+    shutil.copytree(STATIC, static)
+    app.static_folder = str(static)
+    return static
 
 
 def unversioned(url: str) -> str:

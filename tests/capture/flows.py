@@ -127,3 +127,12 @@ def in_app(page: Page, module: str, body: str):  # type: ignore[no-untyped-def]
         const ctx = JSON.parse(document.getElementById("capture-context").dataset.context);
         {body}
     }}""")
+
+
+def wait_for_only_shell(page: Page, version: str, timeout: float = 60) -> None:
+    """Waits until the phone's only shell cache is `version`'s: the new worker is active and
+    has dropped the old shell."""
+    wait_for_async(page, """async (shell) => {
+        const names = await caches.keys();
+        return names.filter((n) => n.startsWith("fieldapp-shell-")).join() === shell;
+    }""", f"fieldapp-shell-{version}", timeout=timeout)

@@ -8,15 +8,13 @@ import gzip
 import hashlib
 import re
 import shutil
-from pathlib import Path
 
 import brotli
 
 from fieldapp.web import assets
 from fieldapp.web.precompress import Outcome, copy_path, precompress, served_body, served_key
-from tests.static_urls import service_worker_shell, unversioned, versioned
+from tests.static_urls import STATIC, editable_static, service_worker_shell, unversioned, versioned
 
-STATIC = Path(__file__).resolve().parents[2] / "static"
 A_YEAR = 365 * 24 * 3600
 
 
@@ -80,9 +78,7 @@ def _url(client, filename: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_a_changed_file_gets_a_new_url_and_the_old_one_is_not_cached(app, client, tmp_path):
-    static = tmp_path / "static"
-    shutil.copytree(STATIC, static)
-    app.static_folder = str(static)
+    static = editable_static(app, tmp_path)
     before = versioned(app, "css/capture.css")
     assert before in _precached(client)
 

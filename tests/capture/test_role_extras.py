@@ -4,21 +4,18 @@ has it cached before it says its list is ready, under every new shell version to
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from fieldapp.capture.shell import ROLE_STATIC_FILES
-from tests.live import wait_for_async
-from tests.static_urls import service_worker_shell, unversioned, versioned
+from tests.capture.flows import wait_for_only_shell
+from tests.static_urls import editable_static, service_worker_shell, unversioned, versioned
 
 pytestmark = pytest.mark.browser
-STATIC = Path(__file__).resolve().parents[2] / "static"
 EXTRA = ROLE_STATIC_FILES["executor"]
 
 SHELL_CACHES = """async () => {
@@ -94,9 +91,7 @@ def test_an_executors_phone_has_the_extra_offline_before_it_says_ready(people, l
 
 
 def test_a_new_shell_recaches_the_executor_extra_and_drops_the_old(people, live_server, phone, tmp_path):
-    static = tmp_path / "static"
-    shutil.copytree(STATIC, static)
-    live_server.app.static_folder = str(static)
+    static = editable_static(live_server.app, tmp_path)
     page = phone.open()
     phone.login(page, "ejecutor1")
     phone.enroll(page)
@@ -107,10 +102,7 @@ def test_a_new_shell_recaches_the_executor_extra_and_drops_the_old(people, live_
     new = service_worker_shell(page.request.get(live_server.url + "/sw.js").text())["version"]
     assert new != old
     page.reload()
-    wait_for_async(page, """async (shell) => {
-        const names = await caches.keys();
-        return names.filter((n) => n.startsWith("fieldapp-shell-")).join() === shell;
-    }""", f"fieldapp-shell-{new}", timeout=60)
+    wait_for_only_shell(page, new)
     expect(page.locator("#assignments-note")).to_contain_text("Lista descargada")
     (cached,) = page.evaluate(SHELL_CACHES).values()
     assert sorted(_extra_in(cached)) == sorted(unversioned(versioned(live_server.app, n)) for n in EXTRA)
@@ -124,9 +116,7 @@ def test_a_shared_phone_keeps_the_executor_extra_through_an_update_a_notifier_lo
     """The executor signs out (keeping their work) and a notifier uses the phone when a new shell
     comes: the new worker precaches the extra itself, from the users the phone knows, so the
     executor finds the embargo step offline when they come back."""
-    static = tmp_path / "static"
-    shutil.copytree(STATIC, static)
-    live_server.app.static_folder = str(static)
+    static = editable_static(live_server.app, tmp_path)
     page = phone.open()
     phone.login(page, "ejecutor1")
     phone.enroll(page)
@@ -139,10 +129,7 @@ def test_a_shared_phone_keeps_the_executor_extra_through_an_update_a_notifier_lo
     seals.write_text(seals.read_text() + "\nexport const SHELL_V2 = 2;\n")
     new = service_worker_shell(page.request.get(live_server.url + "/sw.js").text())["version"]
     page.reload()  # the notifier's page: it asks for no extra, the new worker caches it anyway
-    wait_for_async(page, """async (shell) => {
-        const names = await caches.keys();
-        return names.filter((n) => n.startsWith("fieldapp-shell-")).join() === shell;
-    }""", f"fieldapp-shell-{new}", timeout=60)
+    wait_for_only_shell(page, new)
     (cached,) = page.evaluate(SHELL_CACHES).values()
     assert sorted(_extra_in(cached)) == sorted(unversioned(versioned(live_server.app, n)) for n in EXTRA)
     phone.context.set_offline(True)

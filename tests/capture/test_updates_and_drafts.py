@@ -3,7 +3,6 @@ draft survives the browser being closed in the middle of the form (saved field b
 
 from __future__ import annotations
 
-import shutil
 from datetime import time
 from pathlib import Path
 
@@ -18,14 +17,13 @@ from tests.capture.flows import (
     finalize,
     open_assignment,
     verify_address,
+    wait_for_only_shell,
     wait_for_saved_answer,
 )
-from tests.live import wait_for_async
 from tests.scenarios import camera_jpeg
-from tests.static_urls import service_worker_shell
+from tests.static_urls import editable_static, service_worker_shell
 
 pytestmark = pytest.mark.browser
-STATIC = Path(__file__).resolve().parents[2] / "static"
 
 SHELL_STATE = """async () => ({
     shells: (await caches.keys()).filter((n) => n.startsWith("fieldapp-shell-")),
@@ -57,9 +55,7 @@ def _version(page, server) -> str:
 def test_a_new_shell_takes_over_on_the_next_load_and_the_outbox_is_untouched(
         work, live_server, phone, tmp_path: Path):
     office, (first, second) = work
-    static = tmp_path / "static"
-    shutil.copytree(STATIC, static)
-    live_server.app.static_folder = str(static)
+    static = editable_static(live_server.app, tmp_path)
     phone.moment = business_moment(office, time(10, 0))
     page = phone.open()
     phone.login(page, "notificador1")
@@ -88,10 +84,7 @@ def test_a_new_shell_takes_over_on_the_next_load_and_the_outbox_is_untouched(
     # It activates once the old worker has finished what it was doing (a Background Sync of the
     # blocked outbox, which stops retrying when it sees a new version waiting), then drops the
     # old shell.
-    wait_for_async(page, """async (shell) => {
-        const names = await caches.keys();
-        return names.filter((n) => n.startsWith("fieldapp-shell-")).join() === shell;
-    }""", f"fieldapp-shell-{new}", timeout=60)
+    wait_for_only_shell(page, new)
     state = page.evaluate(SHELL_STATE)
     assert state["shells"] == [f"fieldapp-shell-{new}"]
     assert state["css"].endswith("/* shell v2 */\n") and state["controlled"]

@@ -6,17 +6,13 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from fieldapp.capture.icons import draw_icon
 from fieldapp.capture.shell import ROLE_STATIC_FILES, current_shell
-from tests.static_urls import service_worker_shell, unversioned, versioned
-
-STATIC = Path(__file__).resolve().parents[2] / "static"
+from tests.static_urls import STATIC, editable_static, service_worker_shell, unversioned, versioned
 
 
 @pytest.fixture
@@ -119,9 +115,7 @@ def test_service_worker_is_served_at_the_root_never_cached_and_precaches_the_she
 
 
 def test_the_shell_version_changes_with_any_precached_file(app, tmp_path):
-    static = tmp_path / "static"
-    shutil.copytree(STATIC, static)
-    app.static_folder = str(static)
+    static = editable_static(app, tmp_path)
     before = current_shell(app)
     assert current_shell(app) == before
     module = static / "js" / "capture" / "forms.js"
