@@ -206,9 +206,20 @@ def staff(factory: Factory, office: Office,
     return users
 
 
-def assignment_of(document: Document) -> Assignment:
-    """The (one) assignment of ``document``."""
-    return db.session.query(Assignment).filter_by(document_id=document.id).one()
+def assignments_of(document: Document, *, live: bool = False) -> list[Assignment]:
+    """Every assignment of ``document`` in the order they were made; ``live``: only those not
+    withdrawn (a reassignment withdraws the previous one)."""
+    query = db.session.query(Assignment).filter(Assignment.document_id == document.id)
+    if live:
+        query = query.filter(Assignment.status != "withdrawn")
+    return query.order_by(Assignment.id).all()
+
+
+def assignment_of(document: Document, *, live: bool = False) -> Assignment:
+    """The one assignment of ``document`` (``live``: the one not withdrawn); fails if there are
+    none or several."""
+    (assignment,) = assignments_of(document, live=live)
+    return assignment
 
 
 def work_item(factory: Factory, office: Office, user: User | None = None, *,

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from fieldapp.assignments.models import Assignment
 from fieldapp.extensions import db
@@ -49,5 +48,5 @@ def order_for(desk, factory):  # type: ignore[no-untyped-def]  # noqa: F811
         order = factory.document(credit.debtor, kind="execution_order", credits=[credit])
         assignment = factory.assignment(order, desk.workers["executor"].user)
         desk.workers["executor"].assignments["orden"] = assignment
-        return db.session.scalar(select(Assignment).where(Assignment.id == assignment.id))
+        return db.session.get(Assignment, assignment.id)
     return make

@@ -8,15 +8,14 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
-from fieldapp.assignments.models import Assignment
 from fieldapp.credits.models import AddressProposal
 from fieldapp.extensions import db
 from fieldapp.offices.services import office_today
 from tests.conftest import PASSWORD
 from tests.credits.test_domicile import proposed
 from tests.live import login, screenshot
+from tests.scenarios import assignment_of
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +59,5 @@ def test_the_office_head_accepts_a_new_address_and_assigns_it(page: Page, live_s
     db.session.expire_all()
     accepted = db.session.get(AddressProposal, proposal_id)
     assert accepted.state == "accepted"
-    live = db.session.scalar(select(Assignment).where(
-        Assignment.document_id == accepted.document_id, Assignment.status != "withdrawn"))
+    live = assignment_of(accepted.document, live=True)
     assert (live.id, live.address_id) == (accepted.assignment_id, accepted.address_id)

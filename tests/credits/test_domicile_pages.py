@@ -8,13 +8,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from fieldapp.assignments.models import Assignment
 from fieldapp.audit.models import AuditEvent
 from fieldapp.credits.models import AddressProposal
 from fieldapp.extensions import db
 from fieldapp.offices.services import office_today
 from fieldapp.portfolio.models import Address
 from tests.credits.test_domicile import proposed
+from tests.scenarios import assignment_of
 
 
 def test_the_office_head_accepts_a_proposal_from_the_page(desk, head):
@@ -86,7 +86,6 @@ def test_the_office_head_assigns_a_localization_from_the_documents_page(desk, he
                          data={"user_id": desk.workers["notifier2"].user.id,
                                "due_on": due.isoformat(), "kind": "localization"})
     assert response.status_code == 200, response.get_data(as_text=True)
-    live = db.session.scalar(select(Assignment).where(
-        Assignment.document_id == document.id, Assignment.status != "withdrawn"))
+    live = assignment_of(document, live=True)
     assert (live.kind, live.user_id) == ("localization", desk.workers["notifier2"].user.id)
     assert "Localización del deudor" in response.get_data(as_text=True)

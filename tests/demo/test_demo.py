@@ -29,6 +29,7 @@ from fieldapp.offices.models import Office, Sector
 from fieldapp.offices.services import office_today
 from fieldapp.portfolio.models import Credit, CreditStatusChange, Debtor, Document
 from fieldapp.reports.services import payment_deadline_report
+from tests.scenarios import assignment_of
 
 HOMES = {"notificador1": "/campo/", "notificador2": "/campo/", "ejecutor1": "/campo/",
          "jefe1": "/oficina/", "admin": "/admin/"}
@@ -98,7 +99,7 @@ def test_enforceable_credits_have_execution_orders_for_the_executor(demo):
             assert history[:3] == ["to_notify", "notified", "enforceable"]
             assert history[3:] == ([] if credit.status == "enforceable" else ["demanded"])
             assert {d.kind for d in credit.documents} == {"liquidation_certificate", "execution_order"}
-        live = db.session.scalar(select(Assignment).where(Assignment.document_id == order.id))
+        live = assignment_of(order)
         assert live.user.username == "ejecutor1"
 
 

@@ -8,6 +8,11 @@ import pytest
 
 from fieldapp.assignments.models import Assignment
 from fieldapp.extensions import db
+from tests.scenarios import assignments_of
+
+
+def live_assignments(document):
+    return assignments_of(document, live=True)
 
 
 @pytest.fixture
@@ -23,11 +28,6 @@ def office_world(factory):
     )
 
 
-def _live(document):
-    return db.session.query(Assignment).filter(Assignment.document_id == document.id,
-                                               Assignment.status != "withdrawn").all()
-
-
 def test_assign_one_document_as_page_and_as_fragment(client, auth, factory, office_world):
     doc = factory.portfolio_item(office_world["office"], sector=office_world["north"])
     auth.login("jefe")
@@ -40,7 +40,7 @@ def test_assign_one_document_as_page_and_as_fragment(client, auth, factory, offi
     body = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "<html" not in body and f'id="document-{other.id}"' in body
     assert "HX-Request" in fragment.headers["Vary"]
-    assert [a.user_id for a in _live(doc)] == [office_world["ana"].id]
+    assert [a.user_id for a in live_assignments(doc)] == [office_world["ana"].id]
 
 
 def test_reassigning_withdraws_the_previous_assignment(client, auth, factory, office_world):
@@ -48,7 +48,7 @@ def test_reassigning_withdraws_the_previous_assignment(client, auth, factory, of
     auth.login("jefe")
     client.post(f"/oficina/documentos/{doc.id}/asignar",
                 data={"user_id": office_world["beto"].id, "due_on": "2026-12-04"})
-    rows = db.session.query(Assignment).filter_by(document_id=doc.id).order_by(Assignment.id).all()
+    rows = assignments_of(doc)
     assert [(r.user_id, r.status) for r in rows] == [
         (office_world["ana"].id, "withdrawn"), (office_world["beto"].id, "pending")]
 
@@ -61,7 +61,7 @@ def test_execution_orders_go_only_to_executors(client, auth, factory, office_wor
                            data={"user_id": office_world["ana"].id, "due_on": "2026-12-04"})
     assert response.status_code == 422
     assert "sólo se asigna a un ejecutor" in response.get_data(as_text=True)
-    assert _live(order) == []
+    assert live_assignments(order) == []
 
 
 def test_paid_credits_need_no_field_work(client, auth, factory, office_world):
@@ -71,7 +71,7 @@ def test_paid_credits_need_no_field_work(client, auth, factory, office_world):
     auth.login("jefe")
     response = client.post(f"/oficina/documentos/{doc.id}/asignar",
                            data={"user_id": office_world["ana"].id, "due_on": "2026-12-04"})
-    assert response.status_code == 422 and _live(doc) == []
+    assert response.status_code == 422 and live_assignments(doc) == []
 
 
 def test_bulk_assignment_by_sector(client, auth, factory, office_world):
@@ -86,14 +86,14 @@ def test_bulk_assignment_by_sector(client, auth, factory, office_world):
         "due_on": "2026-12-11"})
     assert response.status_code == 302
     for doc in north_docs:
-        assert [a.user_id for a in _live(doc)] == [office_world["ana"].id]
-    assert _live(south_doc) == []
-    assert [a.user_id for a in _live(taken)] == [office_world["beto"].id]  # not taken over
+        assert [a.user_id for a in live_assignments(doc)] == [office_world["ana"].id]
+    assert live_assignments(south_doc) == []
+    assert [a.user_id for a in live_assignments(taken)] == [office_world["beto"].id]  # not taken over
 
     client.post("/oficina/sectores/asignar", data={
         "sector_id": office_world["north"].id, "user_id": office_world["ana"].id,
         "due_on": "2026-12-11", "include_assigned": "y"})
-    assert [a.user_id for a in _live(taken)] == [office_world["ana"].id]
+    assert [a.user_id for a in live_assignments(taken)] == [office_world["ana"].id]
 
 
 def test_bulk_assignment_is_all_or_nothing(client, auth, factory, office_world):
@@ -135,7 +135,7 @@ def test_worklist_filters_by_status_and_sector_as_fragment(client, auth, factory
 
 def test_assignment_detail_shows_amounts_and_a_map_link(client, auth, factory, office_world):
     doc = factory.portfolio_item(office_world["office"], user=office_world["ana"])
-    assignment = _live(doc)[0]
+    assignment = live_assignments(doc)[0]
     auth.login("ana")
     body = client.get(f"/campo/asignaciones/{assignment.id}").get_data(as_text=True)
     assert doc.debtor.legal_name in body and doc.folio in body

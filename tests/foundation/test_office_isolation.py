@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from fieldapp.assignments.models import Assignment
 from fieldapp.extensions import db
+from tests.scenarios import assignment_of, assignments_of
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def two_offices(factory):
         spare = factory.portfolio_item(office, sector=sector)
         world[key] = dict(office=office, sector=sector, notifier=notifier, supervisor=supervisor,
                           admin=admin, document=document, spare=spare,
-                          assignment=db.session.query(Assignment).filter_by(document_id=document.id).one())
+                          assignment=assignment_of(document))
     return world
 
 
@@ -38,7 +38,7 @@ def test_assignment_of_another_office_is_not_found(client, auth, two_offices):
 def test_assignment_of_a_colleague_is_not_found(client, auth, factory, two_offices):
     colleague = factory.user(two_offices["a"]["office"], role="notifier", username="colega")
     document = factory.portfolio_item(two_offices["a"]["office"], user=colleague)
-    theirs = db.session.query(Assignment).filter_by(document_id=document.id).one()
+    theirs = assignment_of(document)
     auth.login("notificador-a")
     assert client.get(f"/campo/asignaciones/{theirs.id}").status_code == 404
 
@@ -49,7 +49,7 @@ def test_document_of_another_office_cannot_be_assigned(client, auth, two_offices
     response = client.post(f"/oficina/documentos/{other_doc.id}/asignar",
                            data={"user_id": two_offices["a"]["notifier"].id, "due_on": "2026-12-01"})
     assert response.status_code == 404
-    assert db.session.query(Assignment).filter_by(document_id=other_doc.id).count() == 0
+    assert assignments_of(other_doc) == []
 
 
 def test_user_of_another_office_cannot_receive_work(client, auth, two_offices):
@@ -59,7 +59,7 @@ def test_user_of_another_office_cannot_receive_work(client, auth, two_offices):
                            data={"user_id": two_offices["b"]["notifier"].id, "due_on": "2026-12-01"})
     # The other office's person is not even offered as a choice.
     assert response.status_code == 422
-    assert db.session.query(Assignment).filter_by(document_id=doc.id).count() == 0
+    assert assignments_of(doc) == []
 
 
 def test_sector_of_another_office_cannot_be_bulk_assigned(client, auth, two_offices):
@@ -68,7 +68,7 @@ def test_sector_of_another_office_cannot_be_bulk_assigned(client, auth, two_offi
         "sector_id": two_offices["b"]["sector"].id, "user_id": two_offices["a"]["notifier"].id,
         "due_on": "2026-12-01"})
     assert response.status_code == 302  # refused by the form: not a choice of this office
-    assert db.session.query(Assignment).filter_by(document_id=two_offices["b"]["spare"].id).count() == 0
+    assert assignments_of(two_offices["b"]["spare"]) == []
 
 
 def test_lists_show_only_the_own_office(client, auth, two_offices):

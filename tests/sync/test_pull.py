@@ -19,7 +19,7 @@ from fieldapp.diligences.services import decide
 from fieldapp.extensions import db
 from fieldapp.portfolio.services import advance_credit_statuses
 from tests.conftest import BACKEND
-from tests.scenarios import ApiPhone, jpeg_bytes, media_item, signature_png
+from tests.scenarios import ApiPhone, assignment_of, jpeg_bytes, media_item, signature_png
 from tests.sync.helpers import API, bearer, make_record
 
 
@@ -196,7 +196,7 @@ def test_a_transaction_that_began_first_but_commits_last_is_not_skipped(app, pho
     then T1 commits. A sequence value taken at change time would put T1 behind the cursor."""
     cursor = phone.pull()["cursor"]
     second = factory.portfolio_item(field.office, field.notifier)
-    second_assignment = db.session.scalar(select(Assignment).where(Assignment.document_id == second.id))
+    second_assignment = assignment_of(second)
     cursor = phone.pull(cursor)["cursor"]
     engine = db.engine
     t1 = Session(engine)
